@@ -1,0 +1,60 @@
+# o11yshop: `make run` starts the whole shop; `make test` proves it. Nothing else needs installing by hand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := $(HOME)/.local/bin/uv
+endif
+RUN := $(UV) run --frozen
+MARIADB_URL ?= mysql+pymysql://root@127.0.0.1:3306/
+export O11YSHOP_ENV ?= development
+
+.PHONY: help run test setup lint typecheck test-sqlite test-mariadb mariadb openapi clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(UV):
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+setup: .venv/.synced  ## create .venv and install the locked dependencies
+
+run: setup  ## set up, migrate, seed when empty, and start every process (Ctrl-C stops them all)
+	$(RUN) o11yshop migrate
+	$(RUN) o11yshop seed --if-empty
+	$(RUN) o11yshop up
+
+lint: setup  ## ruff
+	$(RUN) ruff check src tests
+	$(RUN) ruff format --check src tests
+
+typecheck: setup  ## mypy
+	$(RUN) mypy
+
+test-sqlite: setup  ## every test, on SQLite
+	$(RUN) pytest -q
+
+mariadb:  ## make sure MariaDB answers on 127.0.0.1:3306 (starts it when it is down)
+	@if ! mariadb-admin --protocol=tcp -h127.0.0.1 -uroot ping >/dev/null 2>&1; then \
+	  echo "starting MariaDB"; \
+	  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd; \
+	  for i in $$(seq 1 60); do mariadb-admin --protocol=tcp -h127.0.0.1 -uroot ping >/dev/null 2>&1 && break; sleep 0.5; done; \
+	fi
+	@mariadb-admin --protocol=tcp -h127.0.0.1 -uroot ping
+
+test-mariadb: setup mariadb  ## the database-backed tests again, on MariaDB (a throwaway database)
+	O11YSHOP_TEST_DATABASE_URL=$(MARIADB_URL) $(RUN) pytest -q -m db
+
+test: lint typecheck test-sqlite test-mariadb  ## lint, types, and the suite on SQLite and on MariaDB
+
+openapi: setup  ## rewrite openapi.json (and the inventory's) from the code
+	$(RUN) o11yshop openapi --out openapi.json
+	$(RUN) o11yshop openapi --service inventory --out openapi-inventory.json
+
+clean:  ## remove the virtual environment and local data
+	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache

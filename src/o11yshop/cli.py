@@ -1,0 +1,87 @@
+"""The ``o11yshop`` command: migrate, seed, serve, up, openapi, local-aws."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="o11yshop: a shop for learning AWS observability")
+
+
+class Service(str, Enum):
+    api = "api"
+    inventory = "inventory"
+
+
+@app.command()
+def migrate(revision: str = "head") -> None:
+    """Bring the database schema up to REVISION (default: the newest)."""
+    from o11yshop.config import get_settings
+    from o11yshop.db.migrate import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command()
+def seed(
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="do nothing when products exist")] = False,
+) -> None:
+    """Fill the catalog, stock and one admin account with demo data."""
+    from o11yshop.config import get_settings
+    from o11yshop.seed import seed_database
+
+    report = seed_database(get_settings(), only_if_empty=if_empty)
+    typer.echo(report)
+
+
+@app.command()
+def serve(
+    service: Service,
+    reload: Annotated[bool, typer.Option(help="restart on code changes (development)")] = False,
+) -> None:
+    """Serve one process: the api (shop and /api) or the inventory service."""
+    from o11yshop.runner import serve_one
+
+    serve_one(service.value, reload=reload)
+
+
+@app.command()
+def up() -> None:
+    """Start every process (local AWS, inventory, api) and stop them together on Ctrl-C or SIGTERM."""
+    from o11yshop.runner import run_all
+
+    raise typer.Exit(run_all())
+
+
+@app.command()
+def openapi(
+    out: Annotated[Path | None, typer.Option(help="write here instead of stdout")] = None,
+    service: Service = Service.api,
+) -> None:
+    """Print (or write) the OpenAPI document of a service."""
+    from o11yshop.openapi import render_openapi
+
+    text = json.dumps(render_openapi(service.value), indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+@app.command("local-aws")
+def local_aws(
+    port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 4566,
+) -> None:
+    """Serve the embedded AWS-compatible endpoint (CloudWatch, Logs, X-Ray, SNS, SQS, S3) on loopback."""
+    from o11yshop.localaws.server import serve as serve_local_aws
+
+    serve_local_aws(host="127.0.0.1", port=port)
+
+
+if __name__ == "__main__":
+    app()
