@@ -1,0 +1,407 @@
+"""One AWS-compatible endpoint on loopback: o11yshop's CloudWatch, Logs and X-Ray in front of moto.
+
+Requests for CloudWatch Logs (``X-Amz-Target: Logs_20140328.*``), CloudWatch
+(``GraniteServiceVersion20100801.*``, the JSON protocol boto3 uses) and X-Ray (REST-JSON,
+recognised by path) are answered here; everything else (SNS, SQS, S3, EventBridge, ...) goes
+to moto's server application unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from o11yshop.localaws import xray
+from o11yshop.localaws.protocol import AwsError, dumps, not_emulated
+
+LOOPBACK = "127.0.0.1"
+_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+
+
+class SystemClock:
+    """Wall-clock time, for the endpoint a learner runs."""
+
+    def now(self) -> float:
+        return time.time()
+
+
+class ManualClock:
+    """A clock that moves only when told to, so tests can drive alarm evaluation deterministically."""
+
+    def __init__(self, start: float) -> None:
+        self._now = float(start)
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._now += seconds
+
+    def set(self, moment: float) -> None:
+        with self._lock:
+            self._now = float(moment)
+
+
+class _FixedClock:
+    def __init__(self, moment: float) -> None:
+        self.moment = moment
+
+    def now(self) -> float:
+        return self.moment
+
+
+@functools.cache
+def _xray_routes() -> dict[str, str]:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("xray")
+    routes = {}
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        if http.get("method") == "POST":
+            routes[http["requestUri"].split("?")[0]] = name
+    return routes
+
+
+@dataclass
+class Region:
+    """Everything o11yshop emulates itself for one region."""
+
+    xray: xray.XRayRegion
+    logs: Any = None
+    cloudwatch: Any = None
+
+
+class LocalAws:
+    """The WSGI application: o11yshop's services, with moto behind them for everything else."""
+
+    SERVICES = {"xray": "X-Ray", "logs": "CloudWatch Logs", "cloudwatch": "CloudWatch"}
+
+    def __init__(self, clock: Clock | None = None, state_dir: Path | None = None) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        self.clock: Clock = clock or SystemClock()
+        self._time: Clock = self.clock
+        self.lock = threading.RLock()
+        self.regions: dict[str, Region] = {}
+        self.moto = DomainDispatcherApplication(create_backend_app)
+        self.xray_routes = _xray_routes()
+        self.journal: Any = None
+        if state_dir is not None:
+            from o11yshop.localaws.state import Journal
+
+            self.journal = Journal(state_dir)
+            self.journal.replay(self)
+
+    def now(self) -> float:
+        return self._time.now()
+
+    def region(self, name: str) -> Region:
+        found = self.regions.get(name)
+        if found is None:
+            found = Region(xray=xray.XRayRegion(name, self.now))
+            self._attach_cloudwatch(found, name)
+            self.regions[name] = found
+        return found
+
+    def _attach_cloudwatch(self, region: Region, name: str) -> None:
+        from o11yshop.localaws import cloudwatch, logs
+
+        region.cloudwatch = cloudwatch.CloudWatchRegion(name, self.now, self)
+        region.logs = logs.LogsRegion(name, self.now, region.cloudwatch)
+
+    def operations(
+        self, service: str
+    ) -> tuple[dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]], set[str]]:
+        if service == "xray":
+            return xray.OPERATIONS, xray.READ_ONLY
+        if service == "logs":
+            from o11yshop.localaws import logs
+
+            return logs.OPERATIONS, logs.READ_ONLY
+        from o11yshop.localaws import cloudwatch
+
+        return cloudwatch.OPERATIONS, cloudwatch.READ_ONLY
+
+    def call(self, service: str, region_name: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Run one operation of an emulated service, journalling it first when it changes state."""
+        handlers, read_only = self.operations(service)
+        handler = handlers.get(operation)
+        if handler is None:
+            raise not_emulated(self.SERVICES[service], operation)
+        with self.lock:
+            region = self.region(region_name)
+            target = getattr(region, service)
+            moment = self.now()
+            if self.journal is not None and operation not in read_only:
+                self.journal.record(service, region_name, operation, params, moment)
+            return handler(target, params)
+
+    def replay(
+        self, service: str, region_name: str, operation: str, params: dict[str, Any], moment: float
+    ) -> None:
+        """Apply a journalled operation as if at the moment it first happened."""
+        handlers, _ = self.operations(service)
+        with self.lock:
+            self._time = _FixedClock(moment)
+            try:
+                handlers[operation](getattr(self.region(region_name), service), params)
+            except AwsError:
+                pass  # it failed the first time too, and was answered with this error
+            finally:
+                self._time = self.clock
+
+    def tick(self) -> None:
+        """Evaluate every alarm once, now; deliveries to SNS happen after the lock is released."""
+        deliveries: list[Callable[[], None]] = []
+        with self.lock:
+            for region in self.regions.values():
+                if region.cloudwatch is not None:
+                    deliveries.extend(region.cloudwatch.evaluate_alarms())
+        for deliver in deliveries:
+            deliver()
+
+    # --- WSGI -------------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        path = environ.get("PATH_INFO", "")
+        scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        region_name = scope.group(1) if scope else "us-east-1"
+        signed_for = scope.group(2) if scope else None
+        if target.startswith("Logs_20140328."):
+            return self._json(environ, start_response, "logs", region_name, target.split(".", 1)[1], "1.1")
+        if target.startswith("GraniteServiceVersion20100801."):
+            return self._json(
+                environ, start_response, "cloudwatch", region_name, target.split(".", 1)[1], "1.0"
+            )
+        if signed_for == "monitoring" or path.startswith("/service/GraniteServiceVersion20100801"):
+            error = not_emulated(
+                "CloudWatch", "over the query or CBOR protocol (use the JSON protocol, as boto3 does)"
+            )
+            return _query_error(start_response, error)
+        if signed_for == "logs":
+            return _json_error(
+                start_response, not_emulated("CloudWatch Logs", f"request {target or path}"), "1.1"
+            )
+        if (
+            environ.get("REQUEST_METHOD") == "POST"
+            and path in self.xray_routes
+            and signed_for in (None, "xray")
+        ):
+            return self._rest(environ, start_response, region_name, self.xray_routes[path])
+        if signed_for == "xray":
+            return _rest_error(
+                start_response, not_emulated("X-Ray", f"{environ.get('REQUEST_METHOD')} {path}")
+            )
+        result: Iterable[bytes] = self.moto(environ, start_response)
+        return result
+
+    def _body(self, environ: dict[str, Any]) -> dict[str, Any]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        if not raw.strip():
+            return {}
+        try:
+            body = json.loads(raw)
+        except ValueError as exc:
+            raise AwsError("SerializationException", "the request body is not JSON") from exc
+        if not isinstance(body, dict):
+            raise AwsError("SerializationException", "the request body must be a JSON object")
+        return body
+
+    def _json(
+        self,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        service: str,
+        region: str,
+        op: str,
+        version: str,
+    ) -> Iterable[bytes]:
+        try:
+            result = self.call(service, region, op, self._body(environ))
+        except AwsError as error:
+            return _json_error(start_response, error, version)
+        body = dumps(result)
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", f"application/x-amz-json-{version}"),
+                ("Content-Length", str(len(body))),
+                ("x-amzn-RequestId", str(uuid.uuid4())),
+            ],
+        )
+        return [body]
+
+    def _rest(
+        self, environ: dict[str, Any], start_response: StartResponse, region: str, op: str
+    ) -> Iterable[bytes]:
+        try:
+            result = self.call("xray", region, op, self._body(environ))
+        except AwsError as error:
+            return _rest_error(start_response, error)
+        body = dumps(result)
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("x-amzn-RequestId", str(uuid.uuid4())),
+            ],
+        )
+        return [body]
+
+
+def _status(code: int) -> str:
+    return {
+        400: "400 Bad Request",
+        404: "404 Not Found",
+        409: "409 Conflict",
+        501: "501 Not Implemented",
+    }.get(code, f"{code} Error")
+
+
+def _json_error(start_response: StartResponse, error: AwsError, version: str) -> Iterable[bytes]:
+    body = dumps({"__type": error.code, "message": error.message})
+    start_response(
+        _status(error.status),
+        [
+            ("Content-Type", f"application/x-amz-json-{version}"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-ErrorType", error.code),
+            ("x-amzn-query-error", f"{error.code};Sender"),
+            ("x-amzn-RequestId", str(uuid.uuid4())),
+        ],
+    )
+    return [body]
+
+
+def _rest_error(start_response: StartResponse, error: AwsError) -> Iterable[bytes]:
+    body = dumps({"message": error.message})
+    start_response(
+        _status(error.status),
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-ErrorType", error.code),
+            ("x-amzn-RequestId", str(uuid.uuid4())),
+        ],
+    )
+    return [body]
+
+
+def _query_error(start_response: StartResponse, error: AwsError) -> Iterable[bytes]:
+    from xml.sax.saxutils import escape
+
+    body = (
+        "<ErrorResponse><Error><Type>Sender</Type>"
+        f"<Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message>"
+        f"</Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+    ).encode()
+    start_response(_status(error.status), [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+# --- running it -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Endpoint:
+    """A running endpoint: its URL, and the application behind it (for ``tick()`` in tests)."""
+
+    url: str
+    host: str
+    port: int
+    app: LocalAws
+
+    def tick(self) -> None:
+        self.app.tick()
+
+
+def _ticker(app: LocalAws, every: float, stop: threading.Event) -> None:
+    while not stop.wait(every):
+        app.tick()
+
+
+@contextmanager
+def running_endpoint(
+    port: int = 0,
+    *,
+    clock: Clock | None = None,
+    state_dir: Path | None = None,
+    evaluate_every: float | None = None,
+) -> Iterator[Endpoint]:
+    """Serve the endpoint on 127.0.0.1 in background threads; stop it on leaving the block.
+
+    Alarms are evaluated by ``endpoint.tick()``; pass ``evaluate_every`` (seconds) to also have a
+    background thread evaluate them, as the command-line endpoint does.
+    """
+    app = LocalAws(clock=clock, state_dir=state_dir)
+    server = make_server(LOOPBACK, port, app, threaded=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="local-aws", daemon=True
+    )
+    thread.start()
+    stop = threading.Event()
+    ticker = None
+    if evaluate_every:
+        ticker = threading.Thread(
+            target=_ticker, args=(app, evaluate_every, stop), name="local-aws-alarms", daemon=True
+        )
+        ticker.start()
+    real_port = server.server_address[1]
+    try:
+        yield Endpoint(url=f"http://{LOOPBACK}:{real_port}", host=LOOPBACK, port=real_port, app=app)
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        if ticker is not None:
+            ticker.join(timeout=10)
+        if app.journal is not None:
+            app.journal.close()
+
+
+def serve(host: str, port: int, state_dir: Path | None = None, evaluate_every: float = 10.0) -> None:
+    """Serve until interrupted. ``host`` must be loopback: the endpoint has no authentication."""
+    if host not in (LOOPBACK, "localhost"):
+        raise ValueError("o11yshop local-aws listens on 127.0.0.1 only")
+    app = LocalAws(state_dir=state_dir)
+    server: BaseWSGIServer = make_server(LOOPBACK, port, app, threaded=True)
+    stop = threading.Event()
+    ticker = threading.Thread(
+        target=_ticker, args=(app, evaluate_every, stop), name="local-aws-alarms", daemon=True
+    )
+    ticker.start()
+    print(f"o11yshop local-aws listening on http://{LOOPBACK}:{server.server_address[1]}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+        if app.journal is not None:
+            app.journal.close()
