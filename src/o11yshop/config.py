@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     log_level: LogLevel = Field("INFO", description="root log level")
     telemetry: TelemetryMode = Field("off", description="observability approach (aws and otel come later)")
     currency: str = Field("JPY", min_length=3, max_length=3, description="ISO 4217 code of every price")
+    shipping_fee_minor: int = Field(500, ge=0, description="shipping fee in minor units")
+    free_shipping_from_minor: int = Field(5000, ge=0, description="subtotal from which shipping is free")
     reservation_ttl_seconds: int = Field(300, ge=5, le=86400, description="how long checkout holds stock")
     default_low_stock_threshold: int = Field(5, ge=0, description="low-stock threshold of new products")
     login_max_failures_per_account: int = Field(5, ge=1, description="failed logins per account per window")
@@ -45,6 +47,7 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = Field(
         None, description="password of that admin; generated and printed once when unset"
     )
+    media_dir: Path = Field(Path("var/media"), description="product images, served at /media")
     web_dir: Path = Field(Path("web/out"), description="exported front end served at /")
 
     @model_validator(mode="after")

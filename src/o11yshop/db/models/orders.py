@@ -13,10 +13,11 @@ class Order(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
-    access_token_hash: Mapped[str] = mapped_column(String(64))
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
     reservation_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="placed")  # placed, shipped, cancelled
+    cart_id: Mapped[int | None] = mapped_column(ForeignKey("carts.id", ondelete="SET NULL"))
+    # pending (stock held, sale not yet committed), placed, cancelled
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     currency: Mapped[str] = mapped_column(String(3))
     subtotal_minor: Mapped[int] = mapped_column(BigInteger)
     shipping_minor: Mapped[int] = mapped_column(BigInteger, default=0)
