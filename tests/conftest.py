@@ -191,13 +191,19 @@ def make_product(admin: httpx.Client) -> Callable[..., dict[str, Any]]:
 
     def make(stock: int = 0, price_minor: int = 1000, category_id: int = 1, **fields: Any) -> dict[str, Any]:
         sku = "T-" + secrets.token_hex(5).upper()
-        body = {"sku": sku, "name": f"Test product {sku}", "price_minor": price_minor, "category_id": category_id}
+        body = {
+            "sku": sku,
+            "name": f"Test product {sku}",
+            "price_minor": price_minor,
+            "category_id": category_id,
+        }
         response = admin.post("/api/admin/products", json=body | fields)
         assert response.status_code == 201, response.text
         product = response.json()
         if stock:
-            received = admin.post(f"/api/admin/stock/{product['id']}/receipts",
-                                  json={"quantity": stock, "reason": "test stock"})
+            received = admin.post(
+                f"/api/admin/stock/{product['id']}/receipts", json={"quantity": stock, "reason": "test stock"}
+            )
             assert received.status_code == 201, received.text
         return dict(product)
 
@@ -222,14 +228,18 @@ def new_cart(client: httpx.Client, *lines: tuple[int, int]) -> str:
     assert created.status_code == 201, created.text
     token = str(created.json()["token"])
     for product_id, quantity in lines:
-        added = client.post("/api/cart/items", json={"product_id": product_id, "quantity": quantity},
-                            headers={"X-Cart-Token": token})
+        added = client.post(
+            "/api/cart/items",
+            json={"product_id": product_id, "quantity": quantity},
+            headers={"X-Cart-Token": token},
+        )
         assert added.status_code == 200, added.text
     return token
 
 
-def checkout(client: httpx.Client, token: str, key: str | None = None, shipping: dict[str, Any] | None = None
-             ) -> httpx.Response:
+def checkout(
+    client: httpx.Client, token: str, key: str | None = None, shipping: dict[str, Any] | None = None
+) -> httpx.Response:
     return client.post(
         "/api/checkout",
         json={"shipping": shipping or SHIPPING},
@@ -243,7 +253,9 @@ def assert_problem(response: httpx.Response, status: int, field: str | None = No
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
     assert body["status"] == status
-    assert body["title"] and body["detail"] and body["type"]
+    assert body["title"]
+    assert body["detail"]
+    assert body["type"]
     assert body["request_id"] == response.headers["x-request-id"]
     if field is not None:
         assert any(e["field"] == field for e in body.get("errors") or []), body

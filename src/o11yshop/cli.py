@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="o11yshop: a shop for learning AWS observability")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="o11yshop: a shop for learning AWS observability"
+)
 
 
-class Service(str, Enum):
+class Service(StrEnum):
     api = "api"
     inventory = "inventory"
 

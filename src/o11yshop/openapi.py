@@ -6,9 +6,10 @@ from typing import Any
 
 from o11yshop.config import DEV_JWT_SECRET, Settings
 
+
 def render_openapi(service: str) -> dict[str, Any]:
     # Fixed settings: the document must not depend on the environment it was rendered in.
-    settings = Settings(env="development", database_url="sqlite://", jwt_secret=DEV_JWT_SECRET)  # type: ignore[arg-type]
+    settings = Settings(env="development", database_url="sqlite://", jwt_secret=DEV_JWT_SECRET)
     if service == "inventory":
         from o11yshop.inventory.app import create_inventory_app
 

@@ -19,7 +19,11 @@ LOCAL_AWS_PORT = 4566
 def serve_one(service: str, *, reload: bool = False) -> None:
     settings = get_settings()
     port = settings.api_port if service == "api" else settings.inventory_port
-    factory = "o11yshop.api.app:create_api_app" if service == "api" else "o11yshop.inventory.app:create_inventory_app"
+    factory = (
+        "o11yshop.api.app:create_api_app"
+        if service == "api"
+        else "o11yshop.inventory.app:create_inventory_app"
+    )
     uvicorn.run(
         factory,
         factory=True,

@@ -22,43 +22,84 @@ from o11yshop.inventory.service import InventoryService
 
 CATALOG: dict[tuple[str, str], list[tuple[str, int]]] = {
     ("kitchen", "Kitchen"): [
-        ("Cast Iron Skillet", 5800), ("Santoku Knife", 12800), ("Bamboo Cutting Board", 2400),
-        ("Ceramic Donabe Pot", 8900), ("Copper Tamagoyaki Pan", 7600), ("Stainless Bento Box", 3200),
-        ("Hinoki Rice Paddle", 900), ("Cast Iron Teapot", 6400),
+        ("Cast Iron Skillet", 5800),
+        ("Santoku Knife", 12800),
+        ("Bamboo Cutting Board", 2400),
+        ("Ceramic Donabe Pot", 8900),
+        ("Copper Tamagoyaki Pan", 7600),
+        ("Stainless Bento Box", 3200),
+        ("Hinoki Rice Paddle", 900),
+        ("Cast Iron Teapot", 6400),
     ],
     ("coffee-tea", "Coffee & Tea"): [
-        ("Hand Drip Kettle", 6800), ("Ceramic Pour-Over Dripper", 2800), ("Single Origin Beans 250g", 1900),
-        ("Matcha Whisk Set", 3600), ("Uji Sencha 100g", 1500), ("Burr Coffee Grinder", 14800),
-        ("Glass Cold Brew Bottle", 2600), ("Hojicha Tea Bags", 800),
+        ("Hand Drip Kettle", 6800),
+        ("Ceramic Pour-Over Dripper", 2800),
+        ("Single Origin Beans 250g", 1900),
+        ("Matcha Whisk Set", 3600),
+        ("Uji Sencha 100g", 1500),
+        ("Burr Coffee Grinder", 14800),
+        ("Glass Cold Brew Bottle", 2600),
+        ("Hojicha Tea Bags", 800),
     ],
     ("stationery", "Stationery"): [
-        ("Dot Grid Notebook", 1800), ("Fountain Pen", 9800), ("Washi Tape Set", 1200),
-        ("Brass Mechanical Pencil", 4200), ("Leather Notebook Cover", 5600), ("Gel Ink Pens (10)", 1600),
-        ("Desk Calendar", 1400), ("Sumi Ink Stick", 2200),
+        ("Dot Grid Notebook", 1800),
+        ("Fountain Pen", 9800),
+        ("Washi Tape Set", 1200),
+        ("Brass Mechanical Pencil", 4200),
+        ("Leather Notebook Cover", 5600),
+        ("Gel Ink Pens (10)", 1600),
+        ("Desk Calendar", 1400),
+        ("Sumi Ink Stick", 2200),
     ],
     ("outdoor", "Outdoor"): [
-        ("Titanium Camp Mug", 3900), ("Trail Headlamp", 4800), ("Packable Rain Jacket", 12800),
-        ("Insulated Water Bottle", 3500), ("Folding Camp Stool", 4400), ("Merino Hiking Socks", 2600),
-        ("Compact Stove", 7800), ("Dry Bag 20L", 2900),
+        ("Titanium Camp Mug", 3900),
+        ("Trail Headlamp", 4800),
+        ("Packable Rain Jacket", 12800),
+        ("Insulated Water Bottle", 3500),
+        ("Folding Camp Stool", 4400),
+        ("Merino Hiking Socks", 2600),
+        ("Compact Stove", 7800),
+        ("Dry Bag 20L", 2900),
     ],
     ("electronics", "Electronics"): [
-        ("Wireless Earbuds", 15800), ("USB-C Charger 65W", 4980), ("Mechanical Keyboard", 18900),
-        ("Bluetooth Speaker", 8800), ("Portable SSD 1TB", 13800), ("Smart Plug", 2480),
-        ("E-Ink Reader", 19800), ("Webcam 1080p", 6980),
+        ("Wireless Earbuds", 15800),
+        ("USB-C Charger 65W", 4980),
+        ("Mechanical Keyboard", 18900),
+        ("Bluetooth Speaker", 8800),
+        ("Portable SSD 1TB", 13800),
+        ("Smart Plug", 2480),
+        ("E-Ink Reader", 19800),
+        ("Webcam 1080p", 6980),
     ],
     ("home", "Home"): [
-        ("Linen Duvet Cover", 14800), ("Soy Wax Candle", 2800), ("Ceramic Vase", 4600),
-        ("Wool Throw Blanket", 9800), ("Cedar Hangers (5)", 2500), ("Noren Curtain", 5400),
-        ("Tatami Floor Cushion", 6600), ("Paper Lantern Lamp", 7200),
+        ("Linen Duvet Cover", 14800),
+        ("Soy Wax Candle", 2800),
+        ("Ceramic Vase", 4600),
+        ("Wool Throw Blanket", 9800),
+        ("Cedar Hangers (5)", 2500),
+        ("Noren Curtain", 5400),
+        ("Tatami Floor Cushion", 6600),
+        ("Paper Lantern Lamp", 7200),
     ],
     ("books", "Books"): [
-        ("Observability Engineering", 5900), ("Site Reliability Workbook", 6200), ("Designing Data Apps", 5800),
-        ("Japanese Home Cooking", 3800), ("The Art of Tea", 2900), ("Field Guide to Birds", 3300),
-        ("Calligraphy for Beginners", 2400), ("Python Tricks", 3600),
+        ("Observability Engineering", 5900),
+        ("Site Reliability Workbook", 6200),
+        ("Designing Data Apps", 5800),
+        ("Japanese Home Cooking", 3800),
+        ("The Art of Tea", 2900),
+        ("Field Guide to Birds", 3300),
+        ("Calligraphy for Beginners", 2400),
+        ("Python Tricks", 3600),
     ],
     ("toys-games", "Toys & Games"): [
-        ("Wooden Puzzle Box", 3800), ("Kendama", 1600), ("Shogi Set", 7800), ("Origami Paper Pack", 900),
-        ("Go Board Magnetic", 5200), ("Daruma Doll", 2100), ("Jigsaw Puzzle 1000", 2800), ("Spinning Top Set", 1300),
+        ("Wooden Puzzle Box", 3800),
+        ("Kendama", 1600),
+        ("Shogi Set", 7800),
+        ("Origami Paper Pack", 900),
+        ("Go Board Magnetic", 5200),
+        ("Daruma Doll", 2100),
+        ("Jigsaw Puzzle 1000", 2800),
+        ("Spinning Top Set", 1300),
     ],
 }
 
@@ -98,8 +139,11 @@ def seed_database(settings: Settings, *, only_if_empty: bool = False) -> str:
 
 
 def _catalog(session: Session, settings: Settings) -> str:
-    inventory = InventoryService(session, default_threshold=settings.default_low_stock_threshold,
-                                 reservation_ttl_seconds=settings.reservation_ttl_seconds)
+    inventory = InventoryService(
+        session,
+        default_threshold=settings.default_low_stock_threshold,
+        reservation_ttl_seconds=settings.reservation_ttl_seconds,
+    )
     media = Path(settings.media_dir)
     now = utcnow()
     index = 0
@@ -116,17 +160,27 @@ def _catalog(session: Session, settings: Settings) -> str:
                 index += 1
                 continue
             product = Product(
-                sku=sku, name=product_name, description=f"{product_name}. {DESCRIPTIONS[slug]}", price_minor=price,
-                currency=settings.currency, category_id=category.id,
-                image_key=draw_product_image(media, sku, product_name, name), active=True,
-                featured=number == 1 or index % 11 == 0, created_at=now - timedelta(hours=6 * index),
+                sku=sku,
+                name=product_name,
+                description=f"{product_name}. {DESCRIPTIONS[slug]}",
+                price_minor=price,
+                currency=settings.currency,
+                category_id=category.id,
+                image_key=draw_product_image(media, sku, product_name, name),
+                active=True,
+                featured=number == 1 or index % 11 == 0,
+                created_at=now - timedelta(hours=6 * index),
             )
             session.add(product)
             session.flush()
             on_hand, threshold = stock_plan(index)
             if on_hand:
-                inventory.adjust(product.id, AdjustmentRequest(kind=AdjustmentKind.receipt, quantity=on_hand,
-                                                               reason="opening stock", actor="seed"))
+                inventory.adjust(
+                    product.id,
+                    AdjustmentRequest(
+                        kind=AdjustmentKind.receipt, quantity=on_hand, reason="opening stock", actor="seed"
+                    ),
+                )
             inventory.set_threshold(product.id, threshold, "seed")
             index += 1
             created += 1
@@ -141,5 +195,7 @@ def _admin(session: Session, settings: Settings) -> str:
     create_admin(session, settings.admin_email, password, Role.admin)
     if given:
         return f"admin {settings.admin_email} created with the password from O11YSHOP_ADMIN_PASSWORD"
-    return (f"admin {settings.admin_email} created; password (shown once, keep it): {password}\n"
-            "  set O11YSHOP_ADMIN_PASSWORD before seeding to choose it yourself")
+    return (
+        f"admin {settings.admin_email} created; password (shown once, keep it): {password}\n"
+        "  set O11YSHOP_ADMIN_PASSWORD before seeding to choose it yourself"
+    )

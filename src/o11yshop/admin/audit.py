@@ -12,20 +12,32 @@ from o11yshop.http.context import current_request_id
 
 
 def record_change(
-    session: Session, actor: AdminUser, action: str, entity_type: str, entity_id: object,
-    before: dict[str, Any] | None, after: dict[str, Any] | None,
+    session: Session,
+    actor: AdminUser,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
 ) -> AuditLog:
     entry = AuditLog(
-        actor_id=actor.id, actor_email=actor.email, action=action, entity_type=entity_type,
-        entity_id=str(entity_id), before=before, after=after, request_id=current_request_id(),
+        actor_id=actor.id,
+        actor_email=actor.email,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        before=before,
+        after=after,
+        request_id=current_request_id(),
     )
     session.add(entry)
     session.flush()
     return entry
 
 
-def recent(session: Session, *, limit: int, entity_type: str | None = None,
-           entity_id: str | None = None) -> list[AuditLog]:
+def recent(
+    session: Session, *, limit: int, entity_type: str | None = None, entity_id: str | None = None
+) -> list[AuditLog]:
     query = select(AuditLog)
     if entity_type:
         query = query.where(AuditLog.entity_type == entity_type)

@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from o11yshop.catalog.schemas import CategoryRef, Money, Stock
 from o11yshop.inventory.schemas import MAX_ADJUSTMENT, Movement, StockLevel
 
-Sku = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9][A-Z0-9-]{2,63}$")]
+Sku = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9][A-Z0-9-]{2,63}$")
+]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(max_length=5000)]
 Price = Annotated[int, Field(ge=0, le=100_000_000, description="minor units")]

@@ -44,8 +44,17 @@ from o11yshop.orders.repository import OrderRepository
 from o11yshop.orders.schemas import AdminOrderPage, AdminOrderSummary, OrderOut
 from o11yshop.orders.service import order_out
 
-PRODUCT_FIELDS = ("sku", "name", "description", "price_minor", "currency", "category_id", "image_key", "active",
-                  "featured")
+PRODUCT_FIELDS = (
+    "sku",
+    "name",
+    "description",
+    "price_minor",
+    "currency",
+    "category_id",
+    "image_key",
+    "active",
+    "featured",
+)
 
 
 def product_state(product: Product) -> dict[str, Any]:
@@ -59,8 +68,9 @@ def actor_name(admin: AdminUser) -> str:
 
 
 class AdminService:
-    def __init__(self, read: Session, write: Session, inventory: InventoryClient, settings: Settings,
-                 admin: AdminUser) -> None:
+    def __init__(
+        self, read: Session, write: Session, inventory: InventoryClient, settings: Settings, admin: AdminUser
+    ) -> None:
         self.read = read
         self.write = write
         self.inventory = inventory
@@ -69,8 +79,9 @@ class AdminService:
 
     # -- products (ADM-01, ADM-02) ------------------------------------------------------------
 
-    def list_products(self, *, text: str | None, category_id: int | None, include_deleted: bool,
-                      page: int, page_size: int) -> AdminProductPage:
+    def list_products(
+        self, *, text: str | None, category_id: int | None, include_deleted: bool, page: int, page_size: int
+    ) -> AdminProductPage:
         query = select(Product)
         if not include_deleted:
             query = query.where(Product.deleted_at.is_(None))
@@ -79,11 +90,18 @@ class AdminService:
         if category_id is not None:
             query = query.where(Product.category_id == category_id)
         total = self.read.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = list(self.read.scalars(query.options(selectinload(Product.category))
-                                      .order_by(Product.id.desc()).offset((page - 1) * page_size).limit(page_size)))
+        rows = list(
+            self.read.scalars(
+                query.options(selectinload(Product.category))
+                .order_by(Product.id.desc())
+                .offset((page - 1) * page_size)
+                .limit(page_size)
+            )
+        )
         levels = self._levels([p.id for p in rows])
-        return AdminProductPage(items=[self._product_out(p, levels) for p in rows], total=total, page=page,
-                                page_size=page_size)
+        return AdminProductPage(
+            items=[self._product_out(p, levels) for p in rows], total=total, page=page, page_size=page_size
+        )
 
     def get_product(self, product_id: int) -> AdminProduct:
         product = self._product(self.read, product_id)
@@ -93,13 +111,22 @@ class AdminService:
         category = self._category(body.category_id)
         self._sku_free(body.sku, None)
         key = draw_product_image(Path(self.settings.media_dir), body.sku, body.name, category.name)
-        product = Product(sku=body.sku, name=body.name, description=body.description, price_minor=body.price_minor,
-                          currency=self.settings.currency, category_id=category.id, image_key=key,
-                          active=body.active, featured=body.featured)
+        product = Product(
+            sku=body.sku,
+            name=body.name,
+            description=body.description,
+            price_minor=body.price_minor,
+            currency=self.settings.currency,
+            category_id=category.id,
+            image_key=key,
+            active=body.active,
+            featured=body.featured,
+        )
         self.write.add(product)
         self._flush_unique(body.sku)
-        audit.record_change(self.write, self.admin, "product.create", "product", product.id, None,
-                            product_state(product))
+        audit.record_change(
+            self.write, self.admin, "product.create", "product", product.id, None, product_state(product)
+        )
         product = self._product(self.write, product.id)
         return self._product_out(product, self._levels([product.id]))
 
@@ -121,9 +148,15 @@ class AdminService:
         self._flush_unique(product.sku)
         after = product_state(product)
         if after != before:
-            audit.record_change(self.write, self.admin, "product.update", "product", product_id,
-                                {k: v for k, v in before.items() if after[k] != v},
-                                {k: v for k, v in after.items() if before[k] != v})
+            audit.record_change(
+                self.write,
+                self.admin,
+                "product.update",
+                "product",
+                product_id,
+                {k: v for k, v in before.items() if after[k] != v},
+                {k: v for k, v in after.items() if before[k] != v},
+            )
         product = self._product(self.write, product_id)
         return self._product_out(product, self._levels([product_id]))
 
@@ -140,32 +173,54 @@ class AdminService:
                 target.active = False
                 target.deleted_at = utcnow()
                 self.write.flush()
-                audit.record_change(self.write, self.admin, "product.delete", "product", product_id, before,
-                                    product_state(target) | {"mode": "soft"})
+                audit.record_change(
+                    self.write,
+                    self.admin,
+                    "product.delete",
+                    "product",
+                    product_id,
+                    before,
+                    product_state(target) | {"mode": "soft"},
+                )
             return DeleteResult(product_id=product_id, mode="soft")
         self.write.delete(target)
         self.write.flush()
-        audit.record_change(self.write, self.admin, "product.delete", "product", product_id, before,
-                            {"mode": "hard"})
+        audit.record_change(
+            self.write, self.admin, "product.delete", "product", product_id, before, {"mode": "hard"}
+        )
         return DeleteResult(product_id=product_id, mode="hard")
 
     # -- stock (ADM-03, ADM-04) ---------------------------------------------------------------
 
     def stock(self, *, low_only: bool, text: str | None, page: int, page_size: int) -> AdminStockPage:
-        query = select(Product.id, Product.sku, Product.name, Product.active).where(Product.deleted_at.is_(None))
+        query = select(Product.id, Product.sku, Product.name, Product.active).where(
+            Product.deleted_at.is_(None)
+        )
         if text and text.strip():
             query = query.where(search_condition(text.strip()))
         products = self.read.execute(query.order_by(Product.id)).all()
         levels = self._levels([p.id for p in products])
-        rows = [AdminStockRow(product_id=p.id, sku=p.sku, name=p.name, active=p.active,
-                              level=levels.get(p.id) if levels is not None else None) for p in products]
+        rows = [
+            AdminStockRow(
+                product_id=p.id,
+                sku=p.sku,
+                name=p.name,
+                active=p.active,
+                level=levels.get(p.id) if levels is not None else None,
+            )
+            for p in products
+        ]
         if low_only:
             if levels is None:
                 raise InventoryUnavailable("the low-stock filter needs the inventory service")
-            rows = [r for r in rows if r.level is not None and r.level.available <= r.level.low_stock_threshold]
+            rows = [
+                r for r in rows if r.level is not None and r.level.available <= r.level.low_stock_threshold
+            ]
             rows.sort(key=lambda r: (r.level.available if r.level else 0, r.product_id))
         start = (page - 1) * page_size
-        return AdminStockPage(items=rows[start:start + page_size], total=len(rows), page=page, page_size=page_size)
+        return AdminStockPage(
+            items=rows[start : start + page_size], total=len(rows), page=page, page_size=page_size
+        )
 
     def receive(self, product_id: int, body: Receipt) -> StockLevel:
         return self._adjust(product_id, AdjustmentKind.receipt, body.quantity, body.reason)
@@ -179,27 +234,45 @@ class AdminService:
         self._product(self.read, product_id)
         before = self.inventory.level(product_id)
         level = self.inventory.set_threshold(product_id, threshold, actor_name(self.admin))
-        audit.record_change(self.write, self.admin, "stock.threshold", "product", product_id,
-                            {"low_stock_threshold": before.low_stock_threshold},
-                            {"low_stock_threshold": level.low_stock_threshold})
+        audit.record_change(
+            self.write,
+            self.admin,
+            "stock.threshold",
+            "product",
+            product_id,
+            {"low_stock_threshold": before.low_stock_threshold},
+            {"low_stock_threshold": level.low_stock_threshold},
+        )
         return level
 
     def movements(self, product_id: int, limit: int) -> AdminMovementPage:
         self._product(self.read, product_id)
-        return AdminMovementPage(product_id=product_id, items=self.inventory.movements(product_id, limit).items)
+        return AdminMovementPage(
+            product_id=product_id, items=self.inventory.movements(product_id, limit).items
+        )
 
     def _adjust(self, product_id: int, kind: AdjustmentKind, quantity: int, reason: str) -> StockLevel:
         product = self._product(self.read, product_id)
         if product.deleted_at is not None:
             raise Conflict(f"product {product_id} was deleted", code="product_deleted")
         result = self.inventory.adjust(
-            product_id, AdjustmentRequest(kind=kind, quantity=quantity, reason=reason, actor=actor_name(self.admin))
+            product_id,
+            AdjustmentRequest(kind=kind, quantity=quantity, reason=reason, actor=actor_name(self.admin)),
         )
         movement = result.movement
         audit.record_change(
-            self.write, self.admin, f"stock.{kind.value}", "product", product_id,
+            self.write,
+            self.admin,
+            f"stock.{kind.value}",
+            "product",
+            product_id,
             {"on_hand": movement.on_hand_after - movement.delta_on_hand},
-            {"on_hand": movement.on_hand_after, "quantity": quantity, "reason": reason, "movement_id": movement.id},
+            {
+                "on_hand": movement.on_hand_after,
+                "quantity": quantity,
+                "reason": reason,
+                "movement_id": movement.id,
+            },
         )
         return result.level
 
@@ -210,7 +283,11 @@ class AdminService:
         count, revenue = OrderRepository(self.read).placed_since(midnight)
         ids = list(self.read.scalars(select(Product.id).where(Product.deleted_at.is_(None))))
         levels = self._levels(ids)
-        low = None if levels is None else sum(1 for lv in levels.values() if lv.available <= lv.low_stock_threshold)
+        low = (
+            None
+            if levels is None
+            else sum(1 for lv in levels.values() if lv.available <= lv.low_stock_threshold)
+        )
         return DashboardSummary(
             orders_today=count,
             revenue_today=Money(amount_minor=revenue, currency=self.settings.currency),
@@ -219,15 +296,26 @@ class AdminService:
         )
 
     def orders(self, *, status: str | None, page: int, page_size: int) -> AdminOrderPage:
-        rows, total = OrderRepository(self.read).page(status=status, offset=(page - 1) * page_size, limit=page_size)
+        rows, total = OrderRepository(self.read).page(
+            status=status, offset=(page - 1) * page_size, limit=page_size
+        )
         return AdminOrderPage(
             items=[
-                AdminOrderSummary(id=o.id, number=o.number, status=o.status, created_at=o.created_at, item_count=n,
-                                  total=Money(amount_minor=o.total_minor, currency=o.currency),
-                                  customer_name=o.ship_name, customer_email=o.ship_email)
+                AdminOrderSummary(
+                    id=o.id,
+                    number=o.number,
+                    status=o.status,
+                    created_at=o.created_at,
+                    item_count=n,
+                    total=Money(amount_minor=o.total_minor, currency=o.currency),
+                    customer_name=o.ship_name,
+                    customer_email=o.ship_email,
+                )
                 for o, n in rows
             ],
-            total=total, page=page, page_size=page_size,
+            total=total,
+            page=page,
+            page_size=page_size,
         )
 
     def order(self, number: str) -> OrderOut:
@@ -237,8 +325,10 @@ class AdminService:
         return order_out(order)
 
     def audit_log(self, *, limit: int, entity_type: str | None, entity_id: str | None) -> list[AuditEntry]:
-        return [AuditEntry.model_validate(e)
-                for e in audit.recent(self.read, limit=limit, entity_type=entity_type, entity_id=entity_id)]
+        return [
+            AuditEntry.model_validate(e)
+            for e in audit.recent(self.read, limit=limit, entity_type=entity_type, entity_id=entity_id)
+        ]
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -252,18 +342,31 @@ class AdminService:
 
     def _product_out(self, product: Product, levels: dict[int, StockLevel] | None) -> AdminProduct:
         return AdminProduct(
-            id=product.id, sku=product.sku, name=product.name, description=product.description,
+            id=product.id,
+            sku=product.sku,
+            name=product.name,
+            description=product.description,
             price=Money(amount_minor=product.price_minor, currency=product.currency),
-            category=CategoryRef(id=product.category.id, slug=product.category.slug, name=product.category.name),
-            image_url=image_url(product), active=product.active, featured=product.featured,
-            deleted=product.deleted_at is not None, created_at=product.created_at, updated_at=product.updated_at,
+            category=CategoryRef(
+                id=product.category.id, slug=product.category.slug, name=product.category.name
+            ),
+            image_url=image_url(product),
+            active=product.active,
+            featured=product.featured,
+            deleted=product.deleted_at is not None,
+            created_at=product.created_at,
+            updated_at=product.updated_at,
             stock=stock_of(levels.get(product.id) if levels is not None else None),
         )
 
     @staticmethod
     def _product(session: Session, product_id: int) -> Product:
-        product = session.scalar(select(Product).where(Product.id == product_id)
-                                 .options(selectinload(Product.category)).execution_options(populate_existing=True))
+        product = session.scalar(
+            select(Product)
+            .where(Product.id == product_id)
+            .options(selectinload(Product.category))
+            .execution_options(populate_existing=True)
+        )
         if product is None:
             raise NotFound(f"no product {product_id}")
         return product
@@ -284,8 +387,12 @@ class AdminService:
     @staticmethod
     def _sku_taken(sku: str, owner: int | None) -> AppError:
         where = f" belongs to product {owner}" if owner else " is taken"
-        return AppError(f"SKU {sku}{where}", status=409, code="sku_taken",
-                        errors=[FieldError(field="body.sku", message="already used", type="unique")])
+        return AppError(
+            f"SKU {sku}{where}",
+            status=409,
+            code="sku_taken",
+            errors=[FieldError(field="body.sku", message="already used", type="unique")],
+        )
 
     def _sku_free(self, sku: str, product_id: int | None) -> None:
         owner = self.read.scalar(select(Product.id).where(Product.sku == sku))

@@ -25,7 +25,9 @@ from o11yshop.orders.router import router as orders_router
 
 
 def create_api_app(
-    settings: Settings | None = None, database: Database | None = None, inventory: InventoryClient | None = None
+    settings: Settings | None = None,
+    database: Database | None = None,
+    inventory: InventoryClient | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, params
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from o11yshop.auth.schemas import Permission, permissions_of
@@ -16,7 +16,7 @@ from o11yshop.http.database import database
 from o11yshop.http.problems import Forbidden, Invalid, Unauthorized
 from o11yshop.inventory.client import InventoryClient
 
-CART_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{20,100}$"
+CART_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{20,100}$"  # noqa: S105 - a pattern, not a secret
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
 
 
@@ -72,7 +72,7 @@ def _current_admin(
 CurrentAdmin = Annotated[AdminUser, Depends(_current_admin)]
 
 
-def require(permission: Permission) -> object:
+def require(permission: Permission) -> params.Depends:
     """A dependency that lets the request through only for roles holding ``permission``."""
 
     def check(admin: CurrentAdmin) -> AdminUser:

@@ -14,7 +14,9 @@ from collections.abc import Callable
 
 
 class SlidingWindow:
-    def __init__(self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.limit = limit
         self.window = window_seconds
         self.clock = clock

@@ -11,8 +11,12 @@ from o11yshop.http.problems import problems
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
-@router.post("/login", operation_id="admin_login", response_model=TokenOut, responses=problems(400, 401, 422, 429))
-def admin_login(body: LoginRequest, request: Request, session: WriteSession, settings: SettingsDep) -> TokenOut:
+@router.post(
+    "/login", operation_id="admin_login", response_model=TokenOut, responses=problems(400, 401, 422, 429)
+)
+def admin_login(
+    body: LoginRequest, request: Request, session: WriteSession, settings: SettingsDep
+) -> TokenOut:
     """Exchange an admin's e-mail and password for a short-lived bearer token."""
     address = request.client.host if request.client else "unknown"
     return service.login(session, settings, request.app.state.login_limits, body, address)

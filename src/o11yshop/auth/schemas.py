@@ -1,19 +1,19 @@
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     admin = "admin"
     catalog_manager = "catalog_manager"
     inventory_clerk = "inventory_clerk"
     viewer = "viewer"
 
 
-class Permission(str, Enum):
+class Permission(StrEnum):
     catalog_write = "catalog:write"
     stock_write = "stock:write"
     orders_read = "orders:read"
@@ -45,7 +45,7 @@ class AdminOut(BaseModel):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int = Field(description="seconds until the token expires")
     admin: AdminOut
 

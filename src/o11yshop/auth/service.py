@@ -17,8 +17,12 @@ from o11yshop.http.problems import AppError, Conflict, TooManyRequests
 
 class LoginLimits:
     def __init__(self, settings: Settings) -> None:
-        self.per_account = SlidingWindow(settings.login_max_failures_per_account, settings.login_window_seconds)
-        self.per_address = SlidingWindow(settings.login_max_attempts_per_address, settings.login_window_seconds)
+        self.per_account = SlidingWindow(
+            settings.login_max_failures_per_account, settings.login_window_seconds
+        )
+        self.per_address = SlidingWindow(
+            settings.login_max_attempts_per_address, settings.login_window_seconds
+        )
 
 
 class BadCredentials(AppError):
@@ -27,28 +31,40 @@ class BadCredentials(AppError):
 
 
 def admin_out(admin: AdminUser) -> AdminOut:
-    return AdminOut(id=admin.id, email=admin.email, role=Role(admin.role),
-                    permissions=sorted(permissions_of(admin.role), key=lambda p: p.value))
+    return AdminOut(
+        id=admin.id,
+        email=admin.email,
+        role=Role(admin.role),
+        permissions=sorted(permissions_of(admin.role), key=lambda p: p.value),
+    )
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def login(session: Session, settings: Settings, limits: LoginLimits, body: LoginRequest, address: str) -> TokenOut:
+def login(
+    session: Session, settings: Settings, limits: LoginLimits, body: LoginRequest, address: str
+) -> TokenOut:
     email = normalise_email(body.email)
     wait = max(limits.per_address.retry_after(address), limits.per_account.retry_after(email))
     if wait:
         raise TooManyRequests("too many login attempts; try again later", retry_after=wait)
     limits.per_address.hit(address)
     admin = session.scalar(select(AdminUser).where(func.lower(AdminUser.email) == email))
-    if not verify_password(admin.password_hash if admin else None, body.password) or admin is None or not admin.active:
+    if (
+        not verify_password(admin.password_hash if admin else None, body.password)
+        or admin is None
+        or not admin.active
+    ):
         limits.per_account.hit(email)
         raise BadCredentials("e-mail or password is wrong")
     limits.per_account.reset(email)
     admin.last_login_at = utcnow()
     session.flush()
-    token = issue_token(settings.jwt_secret.get_secret_value(), admin.id, admin.role, settings.jwt_ttl_seconds)
+    token = issue_token(
+        settings.jwt_secret.get_secret_value(), admin.id, admin.role, settings.jwt_ttl_seconds
+    )
     return TokenOut(access_token=token, expires_in=settings.jwt_ttl_seconds, admin=admin_out(admin))
 
 

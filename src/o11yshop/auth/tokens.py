@@ -51,8 +51,9 @@ def read_token(secret: str, token: str) -> TokenClaims:
             options={"require": ["exp", "iat", "sub", "iss", "aud"]},
             leeway=5,
         )
-        return TokenClaims(admin_id=int(claims["sub"]), role=str(claims.get("role", "")),
-                           expires_at=int(claims["exp"]))
+        return TokenClaims(
+            admin_id=int(claims["sub"]), role=str(claims.get("role", "")), expires_at=int(claims["exp"])
+        )
     except jwt.ExpiredSignatureError as exc:
         raise InvalidToken("the token has expired") from exc
     except (jwt.InvalidTokenError, ValueError, TypeError) as exc:

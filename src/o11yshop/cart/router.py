@@ -40,21 +40,33 @@ def get_cart(token: CartToken, carts: CartReader) -> CartOut:
     return carts.view(token)
 
 
-@router.post("/items", operation_id="add_cart_item", response_model=CartOut, responses=problems(400, 404, 409, 422))
+@router.post(
+    "/items", operation_id="add_cart_item", response_model=CartOut, responses=problems(400, 404, 409, 422)
+)
 def add_cart_item(body: AddItem, token: CartToken, carts: Carts) -> CartOut:
     """Add units of a product (added to any already in the cart)."""
     return carts.add_item(token, body.product_id, body.quantity)
 
 
-@router.put("/items/{product_id}", operation_id="set_cart_item_quantity", response_model=CartOut,
-            responses=problems(400, 404, 409, 422))
-def set_cart_item_quantity(product_id: ProductId, body: SetQuantity, token: CartToken, carts: Carts) -> CartOut:
+@router.put(
+    "/items/{product_id}",
+    operation_id="set_cart_item_quantity",
+    response_model=CartOut,
+    responses=problems(400, 404, 409, 422),
+)
+def set_cart_item_quantity(
+    product_id: ProductId, body: SetQuantity, token: CartToken, carts: Carts
+) -> CartOut:
     """Set how many units of a product the cart holds."""
     return carts.set_quantity(token, product_id, body.quantity)
 
 
-@router.delete("/items/{product_id}", operation_id="remove_cart_item", response_model=CartOut,
-               responses=problems(404, 409, 422))
+@router.delete(
+    "/items/{product_id}",
+    operation_id="remove_cart_item",
+    response_model=CartOut,
+    responses=problems(404, 409, 422),
+)
 def remove_cart_item(product_id: ProductId, token: CartToken, carts: Carts) -> CartOut:
     """Take a product out of the cart."""
     return carts.remove_item(token, product_id)

@@ -27,8 +27,13 @@ class NotEnoughStock(AppError):
     def __init__(self, product_id: int, wanted: int, available: int) -> None:
         super().__init__(
             f"only {available} of product {product_id} can be bought now",
-            errors=[FieldError(field="body.quantity", message=f"requested {wanted}, available {available}",
-                               type="insufficient_stock")],
+            errors=[
+                FieldError(
+                    field="body.quantity",
+                    message=f"requested {wanted}, available {available}",
+                    type="insufficient_stock",
+                )
+            ],
         )
 
 
@@ -42,7 +47,9 @@ class CartService:
 
     def create(self) -> NewCart:
         token = secrets.token_urlsafe(32)
-        cart = self.carts.add(Cart(token_hash=token_hash(token), status="open", currency=self.currency, items=[]))
+        cart = self.carts.add(
+            Cart(token_hash=token_hash(token), status="open", currency=self.currency, items=[])
+        )
         return NewCart(token=token, cart=self.view_of(cart))
 
     def get(self, token: str) -> Cart:
@@ -60,11 +67,15 @@ class CartService:
         line = next((i for i in cart.items if i.product_id == product_id), None)
         wanted = quantity + (line.quantity if line else 0)
         if wanted > MAX_LINE_QUANTITY:
-            raise Invalid("body.quantity", f"at most {MAX_LINE_QUANTITY} of one product per order",
-                          type_="less_than_equal")
+            raise Invalid(
+                "body.quantity",
+                f"at most {MAX_LINE_QUANTITY} of one product per order",
+                type_="less_than_equal",
+            )
         if line is None and len(cart.items) >= MAX_LINES:
-            raise Invalid("body.product_id", f"a cart holds at most {MAX_LINES} different products",
-                          type_="too_long")
+            raise Invalid(
+                "body.product_id", f"a cart holds at most {MAX_LINES} different products", type_="too_long"
+            )
         self._check_stock(product, wanted)
         if line is None:
             cart.items.append(CartItem(product_id=product.id, quantity=wanted))
@@ -105,7 +116,9 @@ class CartService:
                     image_url=image_url(product),
                     unit_price=price,
                     quantity=item.quantity,
-                    line_total=Money(amount_minor=product.price_minor * item.quantity, currency=product.currency),
+                    line_total=Money(
+                        amount_minor=product.price_minor * item.quantity, currency=product.currency
+                    ),
                     stock=stock_of(levels.get(product.id) if levels is not None else None),
                 )
             )
@@ -113,7 +126,9 @@ class CartService:
             status=cart.status,
             items=lines,
             item_count=sum(line.quantity for line in lines),
-            total=Money(amount_minor=sum(line.line_total.amount_minor for line in lines), currency=cart.currency),
+            total=Money(
+                amount_minor=sum(line.line_total.amount_minor for line in lines), currency=cart.currency
+            ),
         )
 
     def _open(self, token: str) -> Cart:
@@ -127,7 +142,9 @@ class CartService:
         if product is None:
             raise Invalid("body.product_id", f"no product {product_id} on sale", type_="unknown_product")
         if product.currency != self.currency:
-            raise Invalid("body.product_id", f"priced in {product.currency}, the shop sells in {self.currency}")
+            raise Invalid(
+                "body.product_id", f"priced in {product.currency}, the shop sells in {self.currency}"
+            )
         return product
 
     @staticmethod

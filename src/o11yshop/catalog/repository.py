@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, UnaryExpression, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from o11yshop.catalog.schemas import ProductSort
 from o11yshop.db.models import Category, Product
 
-_ORDER = {
+_ORDER: dict[ProductSort, tuple[UnaryExpression[Any], ...]] = {
     ProductSort.newest: (Product.created_at.desc(), Product.id.desc()),
     ProductSort.price_asc: (Product.price_minor.asc(), Product.id.asc()),
     ProductSort.price_desc: (Product.price_minor.desc(), Product.id.asc()),
@@ -56,8 +58,14 @@ class CatalogRepository:
         return [(category, int(n)) for category, n in rows]
 
     def page(
-        self, *, category_id: int | None, text: str | None, featured: bool | None, sort: ProductSort,
-        offset: int, limit: int,
+        self,
+        *,
+        category_id: int | None,
+        text: str | None,
+        featured: bool | None,
+        sort: ProductSort,
+        offset: int,
+        limit: int,
     ) -> tuple[list[Product], int]:
         query: Select[tuple[Product]] = select(Product).where(visible())
         if category_id is not None:
@@ -79,7 +87,8 @@ class CatalogRepository:
 
     def visible_products(self, product_ids: list[int]) -> dict[int, Product]:
         rows = self.session.scalars(
-            select(Product).where(Product.id.in_(product_ids), visible())
+            select(Product)
+            .where(Product.id.in_(product_ids), visible())
             .options(selectinload(Product.category))
         )
         return {p.id: p for p in rows}

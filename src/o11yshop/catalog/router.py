@@ -33,19 +33,26 @@ def list_categories(catalog: Catalog) -> list[CategoryOut]:
 def list_products(
     catalog: Catalog,
     category: Annotated[str | None, Query(max_length=64, description="category slug")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="words in the name, description or SKU")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="words in the name, description or SKU")
+    ] = None,
     featured: Annotated[bool | None, Query(description="only featured (true) or only other (false)")] = None,
     sort: ProductSort = ProductSort.newest,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 24,
 ) -> ProductPage:
     """Products on sale, filtered, searched, sorted and paged, each with its stock status."""
-    return catalog.products(category=category, text=q, featured=featured, sort=sort, page=page,
-                            page_size=page_size)
+    return catalog.products(
+        category=category, text=q, featured=featured, sort=sort, page=page, page_size=page_size
+    )
 
 
-@router.get("/products/{product_id}", operation_id="get_product", response_model=ProductDetail,
-            responses=problems(404, 422))
+@router.get(
+    "/products/{product_id}",
+    operation_id="get_product",
+    response_model=ProductDetail,
+    responses=problems(404, 422),
+)
 def get_product(product_id: ProductId, catalog: Catalog) -> ProductDetail:
     """One product with its description and stock status."""
     return catalog.product(product_id)

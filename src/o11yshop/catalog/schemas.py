@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
@@ -24,7 +24,7 @@ class CategoryOut(CategoryRef):
     product_count: int
 
 
-class ProductSort(str, Enum):
+class ProductSort(StrEnum):
     newest = "newest"
     price_asc = "price_asc"
     price_desc = "price_desc"

@@ -63,8 +63,14 @@ class CatalogService:
         ]
 
     def products(
-        self, *, category: str | None, text: str | None, featured: bool | None, sort: ProductSort,
-        page: int, page_size: int,
+        self,
+        *,
+        category: str | None,
+        text: str | None,
+        featured: bool | None,
+        sort: ProductSort,
+        page: int,
+        page_size: int,
     ) -> ProductPage:
         category_id = None
         if category:
@@ -73,8 +79,12 @@ class CatalogService:
                 raise Invalid("query.category", f"no category {category!r}", type_="unknown_category")
             category_id = found.id
         rows, total = self.repo.page(
-            category_id=category_id, text=(text or "").strip() or None, featured=featured, sort=sort,
-            offset=(page - 1) * page_size, limit=page_size,
+            category_id=category_id,
+            text=(text or "").strip() or None,
+            featured=featured,
+            sort=sort,
+            offset=(page - 1) * page_size,
+            limit=page_size,
         )
         levels = self.stock_levels([p.id for p in rows])
         return ProductPage(

@@ -33,5 +33,3 @@ def new_app(*, title: str, description: str, lifespan: Lifespan | None = None) -
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     return app
-
-

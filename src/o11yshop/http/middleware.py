@@ -47,7 +47,9 @@ class RequestContextMiddleware:
         declared = _header(scope, "content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
             response = problem_response(
-                Request(scope), 413, "body_too_large",
+                Request(scope),
+                413,
+                "body_too_large",
                 f"the request body exceeds {self.max_body_bytes} bytes",
             )
             await response(scope, receive, send_with_id)
@@ -69,15 +71,18 @@ class RequestContextMiddleware:
         except _BodyTooLarge:
             if not started:
                 response = problem_response(
-                    Request(scope), 413, "body_too_large",
+                    Request(scope),
+                    413,
+                    "body_too_large",
                     f"the request body exceeds {self.max_body_bytes} bytes",
                 )
                 await response(scope, receive, send_with_id)
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
-                response = problem_response(Request(scope), 500, "internal_error",
-                                            "an unexpected error occurred")
+                response = problem_response(
+                    Request(scope), 500, "internal_error", "an unexpected error occurred"
+                )
                 await response(scope, receive, send_with_id)
 
 

@@ -105,9 +105,7 @@ class Invalid(AppError):
     code = "validation_failed"
 
     def __init__(self, field: str, message: str, *, type_: str = "value_error") -> None:
-        super().__init__(
-            f"{field}: {message}", errors=[FieldError(field=field, message=message, type=type_)]
-        )
+        super().__init__(f"{field}: {message}", errors=[FieldError(field=field, message=message, type=type_)])
 
 
 class TooManyRequests(AppError):
@@ -161,7 +159,9 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     out = []
     for err in exc.errors():
         loc = err.get("loc", ())
-        out.append(FieldError(field=_field_path(loc), message=str(err.get("msg", "")), type=err.get("type", "")))
+        out.append(
+            FieldError(field=_field_path(loc), message=str(err.get("msg", "")), type=err.get("type", ""))
+        )
     return out
 
 
@@ -176,8 +176,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
         if any(e.type == "json_invalid" for e in errors):
-            return problem_response(request, 400, "malformed_json", "the request body is not valid JSON",
-                                    errors=errors)
+            return problem_response(
+                request, 400, "malformed_json", "the request body is not valid JSON", errors=errors
+            )
         fields = ", ".join(sorted({e.field for e in errors}))
         return problem_response(request, 422, "validation_failed", f"invalid fields: {fields}", errors=errors)
 
@@ -188,7 +189,6 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no route for {request.method} {request.url.path}"
         return problem_response(request, exc.status_code, code, detail, headers=dict(exc.headers or {}))
-
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -41,8 +41,11 @@ def create_inventory_app(settings: Settings | None = None, database: Database | 
             if database is None:
                 db.dispose()
 
-    app = new_app(title="o11yshop inventory", description="Stock levels, reservations and movements (SVC-02).",
-                  lifespan=lifespan)
+    app = new_app(
+        title="o11yshop inventory",
+        description="Stock levels, reservations and movements (SVC-02).",
+        lifespan=lifespan,
+    )
 
     def probes(request: Request) -> dict[str, DependencyCheck]:
         return {"database": database_check(request.app.state.db.read)}
@@ -66,5 +69,8 @@ async def _sweep_forever(db: Database, settings: Settings) -> None:
 
 def _sweep_once(db: Database, settings: Settings) -> int:
     with session_scope(db.write) as session:
-        return InventoryService(session, default_threshold=settings.default_low_stock_threshold,
-                                reservation_ttl_seconds=settings.reservation_ttl_seconds).sweep_expired()
+        return InventoryService(
+            session,
+            default_threshold=settings.default_low_stock_threshold,
+            reservation_ttl_seconds=settings.reservation_ttl_seconds,
+        ).sweep_expired()

@@ -28,7 +28,9 @@ class InventoryUnavailable(ServiceUnavailable):
 
 
 class InventoryClient:
-    def __init__(self, base_url: str, timeout_seconds: float, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self, base_url: str, timeout_seconds: float, transport: httpx.BaseTransport | None = None
+    ) -> None:
         self._http = httpx.Client(
             base_url=base_url,
             timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 1.0)),
@@ -45,7 +47,9 @@ class InventoryClient:
         ids = sorted(set(product_ids))
         out: dict[int, StockLevel] = {}
         for start in range(0, len(ids), LOOKUP_BATCH):
-            data = self._call("POST", "/api/stock/lookup", json={"product_ids": ids[start:start + LOOKUP_BATCH]})
+            data = self._call(
+                "POST", "/api/stock/lookup", json={"product_ids": ids[start : start + LOOKUP_BATCH]}
+            )
             for item in data:
                 level = StockLevel.model_validate(item)
                 out[level.product_id] = level
@@ -75,8 +79,9 @@ class InventoryClient:
 
     def set_threshold(self, product_id: int, threshold: int, actor: str) -> StockLevel:
         return StockLevel.model_validate(
-            self._call("PATCH", f"/api/stock/{product_id}",
-                       json={"low_stock_threshold": threshold, "actor": actor})
+            self._call(
+                "PATCH", f"/api/stock/{product_id}", json={"low_stock_threshold": threshold, "actor": actor}
+            )
         )
 
     def retire(self, product_id: int, actor: str) -> None:
@@ -84,7 +89,9 @@ class InventoryClient:
 
     def reserve(self, reservation_id: str, items: list[ReservationLine], reference: str) -> Reservation:
         body = ReservationRequest(reservation_id=reservation_id, items=items, reference=reference)
-        return Reservation.model_validate(self._call("POST", "/api/reservations", json=body.model_dump(mode="json")))
+        return Reservation.model_validate(
+            self._call("POST", "/api/reservations", json=body.model_dump(mode="json"))
+        )
 
     def commit(self, reservation_id: str) -> Reservation:
         return Reservation.model_validate(self._call("POST", f"/api/reservations/{reservation_id}/commit"))
@@ -107,9 +114,13 @@ class InventoryClient:
         try:
             response = self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TimeoutException as exc:
-            raise InventoryUnavailable(f"the inventory service did not answer in time ({method} {path})") from exc
+            raise InventoryUnavailable(
+                f"the inventory service did not answer in time ({method} {path})"
+            ) from exc
         except httpx.TransportError as exc:
-            raise InventoryUnavailable(f"the inventory service cannot be reached ({type(exc).__name__})") from exc
+            raise InventoryUnavailable(
+                f"the inventory service cannot be reached ({type(exc).__name__})"
+            ) from exc
         if response.status_code >= 500:
             raise InventoryUnavailable(f"the inventory service failed ({response.status_code})")
         if response.status_code >= 400:

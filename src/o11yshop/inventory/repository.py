@@ -67,16 +67,26 @@ class InventoryRepository:
         """Add ``delta`` to on hand unless that would go below zero or below what is reserved."""
         result = self.session.execute(
             update(Stock)
-            .where(Stock.product_id == product_id, Stock.on_hand + delta >= Stock.reserved,
-                   Stock.on_hand + delta >= 0)
+            .where(
+                Stock.product_id == product_id,
+                Stock.on_hand + delta >= Stock.reserved,
+                Stock.on_hand + delta >= 0,
+            )
             .values(on_hand=Stock.on_hand + delta)
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def record(
-        self, product_id: int, *, delta_on_hand: int, delta_reserved: int, reason: str, actor: str,
-        note: str = "", reference: str | None = None,
+        self,
+        product_id: int,
+        *,
+        delta_on_hand: int,
+        delta_reserved: int,
+        reason: str,
+        actor: str,
+        note: str = "",
+        reference: str | None = None,
     ) -> StockMovement:
         stock = self.get_stock(product_id)
         movement = StockMovement(
@@ -112,14 +122,17 @@ class InventoryRepository:
             .execution_options(populate_existing=True)
         )
 
-    def move_reservation(self, reservation_id: str, from_status: str, to_status: str,
-                         *, expired_before: datetime | None = None) -> bool:
+    def move_reservation(
+        self, reservation_id: str, from_status: str, to_status: str, *, expired_before: datetime | None = None
+    ) -> bool:
         """Compare-and-set on the status, so only one caller wins a transition."""
         condition = and_(StockReservation.id == reservation_id, StockReservation.status == from_status)
         if expired_before is not None:
             condition = and_(condition, StockReservation.expires_at < expired_before)
         result = self.session.execute(
-            update(StockReservation).where(condition).values(status=to_status)
+            update(StockReservation)
+            .where(condition)
+            .values(status=to_status)
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -15,7 +15,7 @@ Actor = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whi
 ProductId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
-class StockStatus(str, Enum):
+class StockStatus(StrEnum):
     in_stock = "in_stock"
     low = "low"
     sold_out = "sold_out"
@@ -56,7 +56,7 @@ class ReservationRequest(BaseModel):
     reference: str = Field("", max_length=120)
 
 
-class ReservationStatus(str, Enum):
+class ReservationStatus(StrEnum):
     held = "held"
     committed = "committed"
     released = "released"
@@ -78,7 +78,7 @@ class Shortage(BaseModel):
     available: int
 
 
-class AdjustmentKind(str, Enum):
+class AdjustmentKind(StrEnum):
     receipt = "receipt"  # goods arrived: on hand goes up
     correction = "correction"  # a count found a difference: on hand goes up or down
 

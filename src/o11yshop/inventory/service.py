@@ -58,8 +58,14 @@ def stock_status(available: int, threshold: int) -> StockStatus:
 
 def level_of(stock: Stock | None, product_id: int, default_threshold: int) -> StockLevel:
     if stock is None:
-        return StockLevel(product_id=product_id, on_hand=0, reserved=0, available=0,
-                          low_stock_threshold=default_threshold, status=StockStatus.sold_out)
+        return StockLevel(
+            product_id=product_id,
+            on_hand=0,
+            reserved=0,
+            available=0,
+            low_stock_threshold=default_threshold,
+            status=StockStatus.sold_out,
+        )
     available = stock.on_hand - stock.reserved
     return StockLevel(
         product_id=stock.product_id,
@@ -111,8 +117,12 @@ class InventoryService:
                 code="stock_would_go_negative",
             )
         movement = self.repo.record(
-            product_id, delta_on_hand=request.quantity, delta_reserved=0, reason=request.kind.value,
-            actor=request.actor, note=request.reason,
+            product_id,
+            delta_on_hand=request.quantity,
+            delta_reserved=0,
+            reason=request.kind.value,
+            actor=request.actor,
+            note=request.reason,
         )
         return AdjustmentResult(level=self.level(product_id), movement=Movement.model_validate(movement))
 
@@ -121,8 +131,14 @@ class InventoryService:
         before = stock.low_stock_threshold
         stock.low_stock_threshold = threshold
         self.session.flush()
-        self.repo.record(product_id, delta_on_hand=0, delta_reserved=0, reason="threshold", actor=actor,
-                         note=f"low-stock threshold {before} -> {threshold}")
+        self.repo.record(
+            product_id,
+            delta_on_hand=0,
+            delta_reserved=0,
+            reason="threshold",
+            actor=actor,
+            note=f"low-stock threshold {before} -> {threshold}",
+        )
         return self.level(product_id)
 
     def retire(self, product_id: int, actor: str) -> None:
@@ -168,13 +184,22 @@ class InventoryService:
         shortages = []
         for product_id, quantity in lines:  # ascending IDs: a fixed lock order, no deadlocks
             if not self.repo.try_reserve(product_id, quantity):
-                shortages.append(Shortage(product_id=product_id, requested=quantity,
-                                          available=self.level(product_id).available))
+                shortages.append(
+                    Shortage(
+                        product_id=product_id, requested=quantity, available=self.level(product_id).available
+                    )
+                )
         if shortages:
             raise InsufficientStock(shortages)  # the request's transaction rolls everything back
         for product_id, quantity in lines:
-            self.repo.record(product_id, delta_on_hand=0, delta_reserved=quantity, reason="reserve",
-                             actor="checkout", reference=request.reservation_id)
+            self.repo.record(
+                product_id,
+                delta_on_hand=0,
+                delta_reserved=quantity,
+                reason="reserve",
+                actor="checkout",
+                reference=request.reservation_id,
+            )
         return _view(reservation), True
 
     def get(self, reservation_id: str) -> Reservation:
@@ -191,8 +216,14 @@ class InventoryService:
         for item in reservation.items:
             if not self.repo.unreserve(item.product_id, item.quantity, consume=True):
                 raise RuntimeError(f"stock of product {item.product_id} lost its reservation")
-            self.repo.record(item.product_id, delta_on_hand=-item.quantity, delta_reserved=-item.quantity,
-                             reason="sale", actor="checkout", reference=reservation_id)
+            self.repo.record(
+                item.product_id,
+                delta_on_hand=-item.quantity,
+                delta_reserved=-item.quantity,
+                reason="sale",
+                actor="checkout",
+                reference=reservation_id,
+            )
         return self.get(reservation_id)
 
     def release(self, reservation_id: str, *, reason: str = "release") -> Reservation:
@@ -215,8 +246,14 @@ class InventoryService:
             return self.get(reservation_id)
         for item in reservation.items:
             self.repo.change_on_hand(item.product_id, item.quantity)
-            self.repo.record(item.product_id, delta_on_hand=item.quantity, delta_reserved=0,
-                             reason="cancel", actor=actor, reference=reservation_id)
+            self.repo.record(
+                item.product_id,
+                delta_on_hand=item.quantity,
+                delta_reserved=0,
+                reason="cancel",
+                actor=actor,
+                reference=reservation_id,
+            )
         return self.get(reservation_id)
 
     def sweep_expired(self, limit: int = SWEEP_BATCH) -> int:
@@ -234,8 +271,14 @@ class InventoryService:
         for item in reservation.items:
             if not self.repo.unreserve(item.product_id, item.quantity, consume=False):
                 raise RuntimeError(f"stock of product {item.product_id} lost its reservation")
-            self.repo.record(item.product_id, delta_on_hand=0, delta_reserved=-item.quantity, reason=reason,
-                             actor="checkout", reference=reservation.id)
+            self.repo.record(
+                item.product_id,
+                delta_on_hand=0,
+                delta_reserved=-item.quantity,
+                reason=reason,
+                actor="checkout",
+                reference=reservation.id,
+            )
 
     def _get(self, reservation_id: str) -> StockReservation:
         reservation = self.repo.get_reservation(reservation_id)
@@ -248,8 +291,10 @@ class InventoryService:
         current = self.get(reservation_id)
         if current.status is wanted:
             return current
-        raise Conflict(f"reservation {reservation_id} is {current.status.value}",
-                       code=f"reservation_{current.status.value}")
+        raise Conflict(
+            f"reservation {reservation_id} is {current.status.value}",
+            code=f"reservation_{current.status.value}",
+        )
 
 
 def _merge(items: list[ReservationLine]) -> list[tuple[int, int]]:

@@ -28,14 +28,20 @@ Checkout = Annotated[CheckoutService, Depends(_checkout)]
     operation_id="checkout",
     response_model=PlacedOrder,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": PlacedOrder, "description": "replay: the order this Idempotency-Key placed"},
-               **problems(400, 404, 409, 422, 503)},
+    responses={
+        200: {"model": PlacedOrder, "description": "replay: the order this Idempotency-Key placed"},
+        **problems(400, 404, 409, 422, 503),
+    },
 )
 def checkout(
     body: CheckoutRequest,
     token: CartToken,
-    idempotency_key: Annotated[str, Header(pattern=IDEMPOTENCY_KEY_PATTERN,
-                                           description="unique per checkout attempt; resend it on retry")],
+    idempotency_key: Annotated[
+        str,
+        Header(
+            pattern=IDEMPOTENCY_KEY_PATTERN, description="unique per checkout attempt; resend it on retry"
+        ),
+    ],
     service: Checkout,
     response: Response,
 ) -> PlacedOrder:
@@ -46,11 +52,15 @@ def checkout(
     return placed
 
 
-@router.get("/orders/{number}", operation_id="get_order", response_model=OrderOut, responses=problems(404, 422))
+@router.get(
+    "/orders/{number}", operation_id="get_order", response_model=OrderOut, responses=problems(404, 422)
+)
 def get_order(
     number: OrderNumber,
     service: Checkout,
-    token: Annotated[str | None, Query(max_length=64, description="the access token checkout returned")] = None,
+    token: Annotated[
+        str | None, Query(max_length=64, description="the access token checkout returned")
+    ] = None,
     x_order_token: Annotated[str | None, Header(max_length=64)] = None,
 ) -> OrderOut:
     """An order's status and contents, for whoever holds its number and access token."""

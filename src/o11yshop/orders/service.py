@@ -68,17 +68,29 @@ def order_out(order: Order) -> OrderOut:
         status=order.status,
         created_at=order.created_at,
         items=[
-            OrderLine(product_id=i.product_id, sku=i.sku, name=i.name, unit_price=money(i.unit_price_minor),
-                      quantity=i.quantity, line_total=money(i.line_total_minor))
+            OrderLine(
+                product_id=i.product_id,
+                sku=i.sku,
+                name=i.name,
+                unit_price=money(i.unit_price_minor),
+                quantity=i.quantity,
+                line_total=money(i.line_total_minor),
+            )
             for i in order.items
         ],
         subtotal=money(order.subtotal_minor),
         shipping_fee=money(order.shipping_minor),
         total=money(order.total_minor),
         shipping=Shipping(
-            name=order.ship_name, email=order.ship_email, phone=order.ship_phone,
-            postal_code=order.ship_postal_code, region=order.ship_region, city=order.ship_city,
-            line1=order.ship_line1, line2=order.ship_line2, country=order.ship_country,
+            name=order.ship_name,
+            email=order.ship_email,
+            phone=order.ship_phone,
+            postal_code=order.ship_postal_code,
+            region=order.ship_region,
+            city=order.ship_city,
+            line1=order.ship_line1,
+            line2=order.ship_line2,
+            country=order.ship_country,
         ),
     )
 
@@ -101,7 +113,9 @@ class CheckoutService:
         self.inventory = inventory
         self.settings = settings
 
-    def checkout(self, cart_token: str, idempotency_key: str, body: CheckoutRequest) -> tuple[PlacedOrder, bool]:
+    def checkout(
+        self, cart_token: str, idempotency_key: str, body: CheckoutRequest
+    ) -> tuple[PlacedOrder, bool]:
         """Place the cart's order. Returns (order, created); a replayed key returns the first order."""
         fingerprint = hashlib.sha256(
             (token_hash(cart_token) + json.dumps(body.model_dump(mode="json"), sort_keys=True)).encode()
@@ -155,21 +169,27 @@ class CheckoutService:
                         session.flush()
                         return None
                     if record.fingerprint != fingerprint:
-                        raise Invalid("header.idempotency-key",
-                                      "already used for a different cart or shipping address",
-                                      type_="idempotency_key_reused")
+                        raise Invalid(
+                            "header.idempotency-key",
+                            "already used for a different cart or shipping address",
+                            type_="idempotency_key_reused",
+                        )
                     if record.state == "done" and record.order_id is not None:
                         return record.order_id
             except IntegrityError:
                 pass  # another request claimed it between our read and our insert: look again
             if time.monotonic() > deadline:
-                raise CheckoutInProgress("a checkout with this Idempotency-Key is still running",
-                                         headers={"Retry-After": "1"})
+                raise CheckoutInProgress(
+                    "a checkout with this Idempotency-Key is still running", headers={"Retry-After": "1"}
+                )
             time.sleep(IDEMPOTENCY_POLL_SECONDS)
 
     @staticmethod
     def _abandoned(record: IdempotencyRecord) -> bool:
-        return record.state == "in_progress" and (utcnow() - record.created_at).total_seconds() > ABANDONED_CLAIM_SECONDS
+        return (
+            record.state == "in_progress"
+            and (utcnow() - record.created_at).total_seconds() > ABANDONED_CLAIM_SECONDS
+        )
 
     def _snapshot(self, cart_token: str) -> _Snapshot:
         with self.db.read() as session:
@@ -181,8 +201,14 @@ class CheckoutService:
             items = cart.items
             products = CatalogRepository(session).visible_products([i.product_id for i in items])
             lines = [
-                OrderItem(product_id=p.id, sku=p.sku, name=p.name, unit_price_minor=p.price_minor,
-                          quantity=i.quantity, line_total_minor=p.price_minor * i.quantity)
+                OrderItem(
+                    product_id=p.id,
+                    sku=p.sku,
+                    name=p.name,
+                    unit_price_minor=p.price_minor,
+                    quantity=i.quantity,
+                    line_total_minor=p.price_minor * i.quantity,
+                )
                 for i in items
                 if (p := products.get(i.product_id)) is not None
             ]
@@ -191,26 +217,46 @@ class CheckoutService:
             return _Snapshot(cart.id, lines, sum(line.line_total_minor for line in lines))
 
     def _write_pending(self, snapshot: _Snapshot, reservation_id: str, key: str, shipping: Shipping) -> int:
-        fee = 0 if snapshot.subtotal >= self.settings.free_shipping_from_minor else self.settings.shipping_fee_minor
+        fee = (
+            0
+            if snapshot.subtotal >= self.settings.free_shipping_from_minor
+            else self.settings.shipping_fee_minor
+        )
         with session_scope(self.db.write) as session:
             number = self._unique_number(session)
             order = Order(
-                number=number, idempotency_key=key, reservation_id=reservation_id, cart_id=snapshot.cart_id,
-                status="pending", currency=self.settings.currency, subtotal_minor=snapshot.subtotal,
-                shipping_minor=fee, total_minor=snapshot.subtotal + fee,
-                ship_name=shipping.name, ship_email=str(shipping.email), ship_phone=shipping.phone,
-                ship_postal_code=shipping.postal_code, ship_region=shipping.region, ship_city=shipping.city,
-                ship_line1=shipping.line1, ship_line2=shipping.line2, ship_country=shipping.country,
+                number=number,
+                idempotency_key=key,
+                reservation_id=reservation_id,
+                cart_id=snapshot.cart_id,
+                status="pending",
+                currency=self.settings.currency,
+                subtotal_minor=snapshot.subtotal,
+                shipping_minor=fee,
+                total_minor=snapshot.subtotal + fee,
+                ship_name=shipping.name,
+                ship_email=str(shipping.email),
+                ship_phone=shipping.phone,
+                ship_postal_code=shipping.postal_code,
+                ship_region=shipping.region,
+                ship_city=shipping.city,
+                ship_line1=shipping.line1,
+                ship_line2=shipping.line2,
+                ship_country=shipping.country,
                 items=snapshot.lines,
             )
             session.add(order)
             closed = session.execute(
-                update(Cart).where(Cart.id == snapshot.cart_id, Cart.status == "open").values(status="checked_out")
+                update(Cart)
+                .where(Cart.id == snapshot.cart_id, Cart.status == "open")
+                .values(status="checked_out")
             )
             if not closed.rowcount:  # type: ignore[attr-defined]
                 raise Conflict("this cart was checked out already", code="cart_checked_out")
             session.flush()
-            session.execute(update(IdempotencyRecord).where(IdempotencyRecord.key == key).values(order_id=order.id))
+            session.execute(
+                update(IdempotencyRecord).where(IdempotencyRecord.key == key).values(order_id=order.id)
+            )
             return order.id
 
     @staticmethod
@@ -222,8 +268,12 @@ class CheckoutService:
 
     def _mark_placed(self, order_id: int, key: str) -> None:
         with session_scope(self.db.write) as session:
-            session.execute(update(Order).where(Order.id == order_id).values(status="placed", updated_at=utcnow()))
-            session.execute(update(IdempotencyRecord).where(IdempotencyRecord.key == key).values(state="done"))
+            session.execute(
+                update(Order).where(Order.id == order_id).values(status="placed", updated_at=utcnow())
+            )
+            session.execute(
+                update(IdempotencyRecord).where(IdempotencyRecord.key == key).values(state="done")
+            )
 
     def _placed(self, order_id: int) -> PlacedOrder:
         with self.db.read() as session:
@@ -246,9 +296,14 @@ class CheckoutService:
                     order = OrderRepository(session).by_id(order_id)
                     if order is not None:
                         if order.cart_id is not None:
-                            session.execute(update(Cart).where(Cart.id == order.cart_id).values(status="open"))
-                        session.execute(update(IdempotencyRecord).where(IdempotencyRecord.key == key)
-                                        .values(order_id=None))
+                            session.execute(
+                                update(Cart).where(Cart.id == order.cart_id).values(status="open")
+                            )
+                        session.execute(
+                            update(IdempotencyRecord)
+                            .where(IdempotencyRecord.key == key)
+                            .values(order_id=None)
+                        )
                         session.delete(order)
                 session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.key == key))
         except Exception:
