@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     inventory_url: str | None = Field(
         None, description="base URL the api uses to reach inventory (default: http://HOST:INVENTORY_PORT)"
     )
-    inventory_timeout_seconds: float = Field(2.0, gt=0, le=60, description="timeout of each inventory call")
+    inventory_timeout_seconds: float = Field(5.0, gt=0, le=60, description="timeout of each inventory call")
     jwt_secret: SecretStr = Field(SecretStr(DEV_JWT_SECRET), description="HMAC key for admin tokens")
     jwt_ttl_seconds: int = Field(900, ge=30, le=86400, description="lifetime of an admin token")
     log_level: LogLevel = Field("INFO", description="root log level")

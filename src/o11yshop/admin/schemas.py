@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from o11yshop.catalog.schemas import CategoryRef, Money, Stock
+from o11yshop.http.schemas import RequestModel
 from o11yshop.inventory.schemas import MAX_ADJUSTMENT, Movement, StockLevel
 
 Sku = Annotated[
@@ -17,9 +18,7 @@ Price = Annotated[int, Field(ge=0, le=100_000_000, description="minor units")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
 
 
-class ProductCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProductCreate(RequestModel):
     sku: Sku
     name: Name
     description: Description = ""
@@ -29,9 +28,7 @@ class ProductCreate(BaseModel):
     featured: bool = False
 
 
-class ProductUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProductUpdate(RequestModel):
     sku: Sku | None = None
     name: Name | None = None
     description: Description | None = None
@@ -69,23 +66,17 @@ class DeleteResult(BaseModel):
     mode: str = Field(description="hard (never ordered: removed) or soft (ordered: hidden, kept for orders)")
 
 
-class Receipt(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Receipt(RequestModel):
     quantity: int = Field(ge=1, le=MAX_ADJUSTMENT, description="units received")
     reason: Reason = Field(description="e.g. the delivery note number")
 
 
-class Correction(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Correction(RequestModel):
     quantity: int = Field(ge=-MAX_ADJUSTMENT, le=MAX_ADJUSTMENT, description="change of on hand, not zero")
     reason: Reason = Field(description="why the count differs")
 
 
-class ThresholdUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ThresholdUpdate(RequestModel):
     low_stock_threshold: int = Field(ge=0, le=MAX_ADJUSTMENT)
 
 

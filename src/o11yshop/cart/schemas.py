@@ -3,18 +3,19 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from o11yshop.catalog.schemas import Money, Stock
+from o11yshop.http.schemas import RequestModel
 from o11yshop.inventory.schemas import ProductId
 
 MAX_LINE_QUANTITY = 99
 MAX_LINES = 50
 
 
-class AddItem(BaseModel):
+class AddItem(RequestModel):
     product_id: ProductId
     quantity: int = Field(1, ge=1, le=MAX_LINE_QUANTITY)
 
 
-class SetQuantity(BaseModel):
+class SetQuantity(RequestModel):
     quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)
 
 

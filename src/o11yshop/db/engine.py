@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY_OPTION = "o11yshop_read_only"
+_HOLDS_WRITE_LOCK = "o11yshop_holds_write_lock"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -37,6 +39,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    # SQLite has one writer at a time. Its busy handler makes waiting writers poll with growing
+    # sleeps, which under load lets some wait for seconds while others get in; a lock in the
+    # process queues this process's writers instead, so only the processes contend for the file.
+    write_lock = threading.Lock()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling defers BEGIN; take it over so that a
@@ -55,8 +62,24 @@ def _configure_sqlite(engine: Engine) -> None:
         # Readers (GET requests) begin DEFERRED and never block behind a writer in WAL mode.
         if conn.get_execution_options().get(READ_ONLY_OPTION):
             conn.exec_driver_sql("BEGIN")
-        else:
+            return
+        if not write_lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise TimeoutError("waited too long for the SQLite write lock")
+        conn.info[_HOLDS_WRITE_LOCK] = True
+        try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(conn.info)
+            raise
+
+    def _release(info: dict[str, Any]) -> None:
+        if info.pop(_HOLDS_WRITE_LOCK, False):
+            write_lock.release()
+
+    event.listen(engine, "commit", lambda conn: _release(conn.info))
+    event.listen(engine, "rollback", lambda conn: _release(conn.info))
+    # a connection that goes back to the pool mid-transaction must not keep the lock
+    event.listen(engine.pool, "checkin", lambda _dbapi, record: record is not None and _release(record.info))
 
 
 def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from o11yshop.http.schemas import RequestModel
+
 MAX_QUANTITY = 10_000
 MAX_ADJUSTMENT = 1_000_000
 ReservationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
@@ -40,16 +42,16 @@ class StockPage(BaseModel):
     page_size: int
 
 
-class StockLookup(BaseModel):
+class StockLookup(RequestModel):
     product_ids: list[ProductId] = Field(min_length=1, max_length=200)
 
 
-class ReservationLine(BaseModel):
+class ReservationLine(RequestModel):
     product_id: ProductId
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
 
 
-class ReservationRequest(BaseModel):
+class ReservationRequest(RequestModel):
     reservation_id: ReservationId
     items: list[ReservationLine] = Field(min_length=1, max_length=100)
     ttl_seconds: int | None = Field(None, ge=5, le=86_400)
@@ -83,14 +85,14 @@ class AdjustmentKind(StrEnum):
     correction = "correction"  # a count found a difference: on hand goes up or down
 
 
-class AdjustmentRequest(BaseModel):
-    kind: AdjustmentKind
+class AdjustmentRequest(RequestModel):
+    kind: AdjustmentKind = Field(strict=False)  # JSON gives a string; strict would want the enum
     quantity: int = Field(ge=-MAX_ADJUSTMENT, le=MAX_ADJUSTMENT, description="change of on-hand units")
     reason: str = Field(min_length=3, max_length=500, description="why, in words (shown in the history)")
     actor: Actor
 
 
-class StockSettings(BaseModel):
+class StockSettings(RequestModel):
     low_stock_threshold: int = Field(ge=0, le=MAX_ADJUSTMENT)
     actor: Actor
 

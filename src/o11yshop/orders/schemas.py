@@ -6,11 +6,12 @@ from typing import Annotated
 from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
 from o11yshop.catalog.schemas import Money
+from o11yshop.http.schemas import RequestModel
 
 Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
-class Shipping(BaseModel):
+class Shipping(RequestModel):
     name: Text120
     email: EmailStr = Field(max_length=254)
     phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 ()-]{6,24}$")]
@@ -22,7 +23,7 @@ class Shipping(BaseModel):
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "JP"
 
 
-class CheckoutRequest(BaseModel):
+class CheckoutRequest(RequestModel):
     shipping: Shipping
 
 
