@@ -8,10 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from conftest import SHIPPING, Stack, assert_problem, checkout, new_cart
 from sqlalchemy import func, select
 
 from o11yshop.db.models import Cart, IdempotencyRecord, Order, OrderItem, Stock, StockReservation
+
+from conftest import SHIPPING, Stack, assert_problem, checkout, new_cart
 
 
 def stock_row(stack: Stack, product_id: int) -> Stock:
