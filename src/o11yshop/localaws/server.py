@@ -107,6 +107,8 @@ class LocalAws:
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.xray_routes = _xray_routes()
         self.journal: Any = None
+        self._deferred = threading.local()
+        self._replaying = False
         if state_dir is not None:
             from o11yshop.localaws.state import Journal
 
@@ -152,10 +154,23 @@ class LocalAws:
         with self.lock:
             region = self.region(region_name)
             target = getattr(region, service)
-            moment = self.now()
             if self.journal is not None and operation not in read_only:
-                self.journal.record(service, region_name, operation, params, moment)
-            return handler(target, params)
+                self.journal.record(service, region_name, operation, params, self.now())
+            self._deferred.items = []
+            try:
+                result = handler(target, params)
+            finally:
+                deliveries: list[Callable[[], None]] = self._deferred.items
+                self._deferred.items = []
+        # SNS deliveries caused by this request (SetAlarmState) run once the lock is released.
+        for deliver in deliveries:
+            deliver()
+        return result
+
+    def defer(self, deliveries: list[Callable[[], None]]) -> None:
+        """Queue SNS deliveries caused by the current request; they run after the lock is released."""
+        if not self._replaying:
+            self._deferred.items.extend(deliveries)
 
     def replay(
         self, service: str, region_name: str, operation: str, params: dict[str, Any], moment: float
@@ -164,12 +179,14 @@ class LocalAws:
         handlers, _ = self.operations(service)
         with self.lock:
             self._time = _FixedClock(moment)
+            self._replaying = True
             try:
                 handlers[operation](getattr(self.region(region_name), service), params)
             except AwsError:
                 pass  # it failed the first time too, and was answered with this error
             finally:
                 self._time = self.clock
+                self._replaying = False
 
     def tick(self) -> None:
         """Evaluate every alarm once, now; deliveries to SNS happen after the lock is released."""
