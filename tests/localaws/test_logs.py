@@ -1,4 +1,4 @@
-"""CloudWatch Logs through boto3: filter patterns, metric filters and EMF, as the Logs user guide defines them."""
+"""CloudWatch Logs through boto3: filter patterns, metric filters and EMF, per the Logs user guide."""
 
 from __future__ import annotations
 
