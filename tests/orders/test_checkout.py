@@ -10,9 +10,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from o11yshop.api.app import create_api_app
 from o11yshop.db.models import Cart, IdempotencyRecord, Order, OrderItem, Stock, StockReservation
+from o11yshop.inventory.client import InventoryClient
 
-from conftest import SHIPPING, Stack, assert_problem, checkout, new_cart
+from conftest import SHIPPING, LiveServer, Stack, assert_problem, checkout, make_settings, new_cart
 
 
 def stock_row(stack: Stack, product_id: int) -> Stock:
@@ -184,3 +186,46 @@ def test_a_sold_out_product_cannot_be_checked_out(stack, api, make_product, quan
     assert body["code"] == "insufficient_stock"
     assert body["errors"][0]["field"] == f"items.product_id={product['id']}"
     assert api.get("/api/cart", headers={"X-Cart-Token": token}).json()["status"] == "open"
+
+
+class FailCommits(httpx.HTTPTransport):
+    """Fault injection: the inventory is reachable, but every commit call is cut off."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/commit"):
+            raise httpx.ConnectError("injected fault: connection reset", request=request)
+        return super().handle_request(request)
+
+
+def test_a_failure_after_reserving_leaves_nothing_behind(stack, api, seeded_db, media_dir, make_product):
+    product = make_product(stock=5)
+    token = new_cart(api, (product["id"], 2))
+    settings = make_settings(seeded_db, media_dir, inventory_url=stack.inventory_url)
+    client = InventoryClient(stack.inventory_url, 5.0, transport=FailCommits())
+    faulty = LiveServer(create_api_app(settings, inventory=client)).start()
+    try:
+        with httpx.Client(base_url=faulty.url, timeout=30) as shop:
+            refused = checkout(shop, token, key="commit-fails-1")
+    finally:
+        faulty.stop()
+        client.close()
+
+    assert_problem(refused, 503)
+    with stack.database.read() as session:
+        assert (
+            session.scalar(select(func.count(Order.id)).where(Order.idempotency_key == "commit-fails-1")) == 0
+        )
+        assert session.get(IdempotencyRecord, "commit-fails-1") is None
+        reservation = session.scalar(
+            select(StockReservation).where(StockReservation.reference == "checkout commit-fails-1")
+        )
+        assert reservation is not None
+        assert reservation.status == "released"
+    row = stock_row(stack, product["id"])
+    assert (row.on_hand, row.reserved) == (5, 0)
+    assert api.get("/api/cart", headers={"X-Cart-Token": token}).json()["status"] == "open"
+    assert orders_for(stack, product["id"]) == 0
+
+    retried = checkout(api, token, key="commit-fails-1")  # the healthy path, same key
+    assert retried.status_code == 201, retried.text
+    assert stock_row(stack, product["id"]).on_hand == 3
