@@ -7,6 +7,7 @@ events into metric values (its ``defaultValue`` when a batch has no match).
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import json
 import math
@@ -511,12 +512,19 @@ class LogsRegion:
         end_ms = int(require(params, "endTime")) * 1000 + 999
         if end_ms < start_ms:
             raise _invalid("endTime is before startTime")
-        rows = (
-            (group.name, stream.name, event)
-            for group in groups
-            for stream in group.streams.values()
-            for event in stream.events
-            if start_ms <= event.timestamp <= end_ms
+        # Newest first across every stream, as Logs Insights returns events when a query has no sort.
+        rows = heapq.merge(
+            *(
+                (
+                    (group.name, stream.name, event)
+                    for event in reversed(stream.events)
+                    if start_ms <= event.timestamp <= end_ms
+                )
+                for group in groups
+                for stream in group.streams.values()
+            ),
+            key=lambda row: row[2].timestamp,
+            reverse=True,
         )
         limit = params.get("limit")
         results, stats = insights.run(query, rows, limit=limit, account=ACCOUNT_ID)
