@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,12 +47,13 @@ def pytest_configure(config: pytest.Config) -> None:
 # -- database -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def throwaway_database(tmp_dir: Path) -> Iterator[str]:
+    """A new empty database: a SQLite file in ``tmp_dir``, or, when O11YSHOP_TEST_DATABASE_URL names a
+    MySQL/MariaDB server, a database of its own there, dropped afterwards."""
     server = os.environ.get("O11YSHOP_TEST_DATABASE_URL")
     if not server:
-        path = tmp_path_factory.mktemp("db") / "o11yshop.db"
-        yield f"sqlite:///{path}"
+        yield f"sqlite:///{tmp_dir / 'o11yshop.db'}"
         return
     base = make_url(server)
     name = f"o11yshop_test_{uuid.uuid4().hex[:10]}"
@@ -64,6 +66,12 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with throwaway_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address every process binds to")
     api_port: int = Field(8000, ge=1, le=65535, description="port of the api process (shop and /api)")
     inventory_port: int = Field(8001, ge=1, le=65535, description="port of the inventory process")
+    local_aws_port: int = Field(4566, ge=1, le=65535, description="port of the embedded local AWS endpoint")
     inventory_url: str | None = Field(
         None, description="base URL the api uses to reach inventory (default: http://HOST:INVENTORY_PORT)"
     )

@@ -13,8 +13,6 @@ import uvicorn
 
 from o11yshop.config import get_settings
 
-LOCAL_AWS_PORT = 4566
-
 
 def serve_one(service: str, *, reload: bool = False) -> None:
     settings = get_settings()
@@ -50,7 +48,7 @@ def run_all() -> int:
     exe = [sys.executable, "-m", "o11yshop.cli"]
     commands = {}
     if _local_aws_available():
-        commands["local-aws"] = [*exe, "local-aws", "--port", str(LOCAL_AWS_PORT)]
+        commands["local-aws"] = [*exe, "local-aws", "--port", str(settings.local_aws_port)]
     commands["inventory"] = [*exe, "serve", "inventory"]
     commands["api"] = [*exe, "serve", "api"]
     children: dict[str, subprocess.Popen[bytes]] = {}
@@ -70,7 +68,11 @@ def run_all() -> int:
         f"  shop           {base}/\n"
         f"  API            {base}/api  (docs {base}/api/docs)\n"
         f"  inventory      {settings.inventory_base_url}/api\n"
-        + (f"  local AWS      http://127.0.0.1:{LOCAL_AWS_PORT}\n" if "local-aws" in children else "")
+        + (
+            f"  local AWS      http://127.0.0.1:{settings.local_aws_port}\n"
+            if "local-aws" in children
+            else ""
+        )
         + "Ctrl-C stops everything.\n",
         flush=True,
     )

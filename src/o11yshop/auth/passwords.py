@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-# Checked when the account does not exist, so a wrong e-mail costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("o11yshop-no-such-account")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Checked when the account does not exist, so a wrong e-mail costs as long as a wrong password."""
+    return _hasher.hash("o11yshop-no-such-account")
 
 
 def hash_password(password: str) -> str:
@@ -16,6 +22,6 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False

@@ -144,7 +144,7 @@ class CheckoutService:
 
     def lookup(self, number: str, token: str) -> OrderOut:
         expected = order_access_token(self.settings.jwt_secret.get_secret_value(), number)
-        if not hmac.compare_digest(expected, token):
+        if not hmac.compare_digest(expected.encode(), token.encode()):  # bytes: any characters
             raise NotFound(f"no order {number} for this token")  # the same answer as an unknown number
         with self.db.read() as session:
             order = OrderRepository(session).by_number(number)
