@@ -78,11 +78,15 @@ def openapi(
 @app.command("local-aws")
 def local_aws(
     port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 4566,
+    state: Annotated[
+        Path | None,
+        typer.Option("--state", help="keep state in this directory across restarts (default: memory)"),
+    ] = None,
 ) -> None:
     """Serve the embedded AWS-compatible endpoint (CloudWatch, Logs, X-Ray, SNS, SQS, S3) on loopback."""
     from o11yshop.localaws.server import serve as serve_local_aws
 
-    serve_local_aws(host="127.0.0.1", port=port)
+    serve_local_aws(host="127.0.0.1", port=port, state_dir=state)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,21 @@ class Alarms:
         self.metric_alarms: dict[str, dict[str, Any]] = {}
         self.composite_alarms: dict[str, dict[str, Any]] = {}
         self.history: list[dict[str, Any]] = []
+        self._transitions: list[dict[str, Any]] = []
+
+    def take_transitions(self) -> list[dict[str, Any]]:
+        """State changes since the last call, for the journal (evaluation on the clock is not a request)."""
+        taken, self._transitions = self._transitions, []
+        return taken
+
+    def restore_alarm_state(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Replay of a journalled state change: the state and history come back, no action runs again."""
+        alarm = self.metric_alarms.get(params["AlarmName"]) or self.composite_alarms.get(params["AlarmName"])
+        if alarm is not None:
+            self._transition(
+                alarm, params["StateValue"], params["StateReason"], params.get("StateReasonData")
+            )
+        return {}
 
     def _arn(self, name: str) -> str:
         return f"arn:aws:cloudwatch:{self.region.region}:{ACCOUNT_ID}:alarm:{name}"
@@ -315,6 +330,14 @@ class Alarms:
         )
         if reason_data:
             alarm["StateReasonData"] = reason_data
+        self._transitions.append(
+            {
+                "AlarmName": alarm["AlarmName"],
+                "StateValue": state,
+                "StateReason": reason,
+                "StateReasonData": reason_data,
+            }
+        )
         self._history(
             alarm,
             "StateUpdate",

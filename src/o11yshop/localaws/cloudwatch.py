@@ -392,6 +392,7 @@ OPERATIONS: dict[str, Callable[[CloudWatchRegion, dict[str, Any]], dict[str, Any
     "SetAlarmState": _alarm_op("set_alarm_state"),
     "EnableAlarmActions": _alarm_op("enable_alarm_actions"),
     "DisableAlarmActions": _alarm_op("disable_alarm_actions"),
+    "_RestoreAlarmState": _alarm_op("restore_alarm_state"),
 }
 READ_ONLY = {
     "ListMetrics",

@@ -9,6 +9,7 @@ to moto's server application unchanged.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import re
 import threading
@@ -88,8 +89,8 @@ class Region:
     """Everything o11yshop emulates itself for one region."""
 
     xray: xray.XRayRegion
-    logs: Any = None
-    cloudwatch: Any = None
+    logs: Any
+    cloudwatch: Any
 
 
 class LocalAws:
@@ -110,10 +111,14 @@ class LocalAws:
         self._deferred = threading.local()
         self._replaying = False
         if state_dir is not None:
+            from moto.moto_api._internal import moto_api_backend
+
             from o11yshop.localaws.state import Journal
 
-            self.journal = Journal(state_dir)
-            self.journal.replay(self)
+            moto_api_backend.reset()  # the journal is the whole truth: start from nothing
+            journal = Journal(state_dir)
+            journal.replay(self)
+            self.journal = journal
 
     def now(self) -> float:
         return self._time.now()
@@ -121,16 +126,12 @@ class LocalAws:
     def region(self, name: str) -> Region:
         found = self.regions.get(name)
         if found is None:
-            found = Region(xray=xray.XRayRegion(name, self.now))
-            self._attach_cloudwatch(found, name)
+            from o11yshop.localaws import cloudwatch, logs
+
+            metrics = cloudwatch.CloudWatchRegion(name, self.now, self)
+            found = Region(xray.XRayRegion(name, self.now), logs.LogsRegion(name, self.now, metrics), metrics)
             self.regions[name] = found
         return found
-
-    def _attach_cloudwatch(self, region: Region, name: str) -> None:
-        from o11yshop.localaws import cloudwatch, logs
-
-        region.cloudwatch = cloudwatch.CloudWatchRegion(name, self.now, self)
-        region.logs = logs.LogsRegion(name, self.now, region.cloudwatch)
 
     def operations(
         self, service: str
@@ -149,7 +150,7 @@ class LocalAws:
         """Run one operation of an emulated service, journalling it first when it changes state."""
         handlers, read_only = self.operations(service)
         handler = handlers.get(operation)
-        if handler is None:
+        if handler is None or operation.startswith("_"):
             raise not_emulated(self.SERVICES[service], operation)
         with self.lock:
             region = self.region(region_name)
@@ -162,6 +163,8 @@ class LocalAws:
             finally:
                 deliveries: list[Callable[[], None]] = self._deferred.items
                 self._deferred.items = []
+                if service == "cloudwatch":
+                    region.cloudwatch.alarms.take_transitions()  # the request itself is journalled
         # SNS deliveries caused by this request (SetAlarmState) run once the lock is released.
         for deliver in deliveries:
             deliver()
@@ -180,21 +183,36 @@ class LocalAws:
         with self.lock:
             self._time = _FixedClock(moment)
             self._replaying = True
+            region = self.region(region_name)
             try:
-                handlers[operation](getattr(self.region(region_name), service), params)
+                handlers[operation](getattr(region, service), params)
             except AwsError:
                 pass  # it failed the first time too, and was answered with this error
             finally:
+                region.cloudwatch.alarms.take_transitions()
                 self._time = self.clock
                 self._replaying = False
+
+    def replay_http(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> None:
+        """Send a journalled request to moto again."""
+        from werkzeug.test import EnvironBuilder
+
+        environ = EnvironBuilder(
+            method=method, path=path, query_string=query, headers=list(headers.items()), data=body
+        ).get_environ()
+        environ["REMOTE_ADDR"] = LOOPBACK
+        for _ in self.moto(environ, lambda status, headers, exc_info=None: None):
+            pass
 
     def tick(self) -> None:
         """Evaluate every alarm once, now; deliveries to SNS happen after the lock is released."""
         deliveries: list[Callable[[], None]] = []
         with self.lock:
-            for region in self.regions.values():
-                if region.cloudwatch is not None:
-                    deliveries.extend(region.cloudwatch.evaluate_alarms())
+            for name, region in self.regions.items():
+                deliveries.extend(region.cloudwatch.evaluate_alarms())
+                for change in region.cloudwatch.alarms.take_transitions():
+                    if self.journal is not None:
+                        self.journal.record("cloudwatch", name, "_RestoreAlarmState", change, self.now())
         for deliver in deliveries:
             deliver()
 
@@ -231,8 +249,36 @@ class LocalAws:
             return _rest_error(
                 start_response, not_emulated("X-Ray", f"{environ.get('REQUEST_METHOD')} {path}")
             )
+        if self.journal is not None:
+            self._journal_moto(environ, target)
         result: Iterable[bytes] = self.moto(environ, start_response)
         return result
+
+    def _journal_moto(self, environ: dict[str, Any], target: str) -> None:
+        from urllib.parse import parse_qs
+
+        from o11yshop.localaws.state import moto_changes_state
+
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        query = environ.get("QUERY_STRING", "")
+        action = target.rsplit(".", 1)[-1] if target else None
+        if action is None:
+            form = parse_qs(query)
+            if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+                form.update(parse_qs(body.decode("utf-8", "replace")))
+            action = form["Action"][0] if "Action" in form else None
+        method = environ.get("REQUEST_METHOD", "GET")
+        if moto_changes_state(method, action):
+            headers = {
+                key[5:].replace("_", "-").title(): value
+                for key, value in environ.items()
+                if key.startswith("HTTP_")
+            }
+            if environ.get("CONTENT_TYPE"):
+                headers["Content-Type"] = environ["CONTENT_TYPE"]
+            self.journal.record_http(method, environ.get("PATH_INFO", "/"), query, headers, body)
 
     def _body(self, environ: dict[str, Any]) -> dict[str, Any]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
