@@ -78,8 +78,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     event.listen(engine, "commit", lambda conn: _release(conn.info))
     event.listen(engine, "rollback", lambda conn: _release(conn.info))
+
     # a connection that goes back to the pool mid-transaction must not keep the lock
-    event.listen(engine.pool, "checkin", lambda _dbapi, record: record is not None and _release(record.info))
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            _release(record.info)
 
 
 def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
