@@ -87,6 +87,7 @@ def make_settings(db_url: str, media_dir: Path, **overrides: Any) -> Settings:
         "admin_email": ADMIN_EMAIL,
         "admin_password": ADMIN_PASSWORD,
         "media_dir": media_dir,
+        "web_dir": media_dir / "no-front-end-build",  # tests that want one build their own
         "reservation_ttl_seconds": 60,
     }
     values.update(overrides)

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
         None, description="password of that admin; generated and printed once when unset"
     )
     media_dir: Path = Field(Path("var/media"), description="product images, served at /media")
+    web_dir: Path = Field(Path("web/out"), description="the exported front end, served at /")
 
     @model_validator(mode="after")
     def _refuse_dev_secret(self) -> Settings:

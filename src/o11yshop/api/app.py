@@ -20,6 +20,7 @@ from o11yshop.health.router import health_router
 from o11yshop.health.schemas import DependencyCheck
 from o11yshop.http.app import new_app
 from o11yshop.http.database import Database
+from o11yshop.http.static import mount_front_end
 from o11yshop.inventory.client import InventoryClient
 from o11yshop.orders.router import router as orders_router
 
@@ -64,4 +65,5 @@ def create_api_app(
     media = Path(settings.media_dir)
     media.mkdir(parents=True, exist_ok=True)
     app.mount("/media", StaticFiles(directory=media), name="media")
+    mount_front_end(app, Path(settings.web_dir))  # last: it answers every path no route took
     return app
