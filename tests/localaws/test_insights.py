@@ -153,3 +153,32 @@ def test_query_definitions(logs: Any) -> None:
     assert [(d["queryDefinitionId"], d["queryString"]) for d in found] == [
         (created["queryDefinitionId"], 'filter level = "ERROR"')
     ]
+
+
+def test_computed_fields(logs: Any) -> None:
+    rows, _ = query(
+        logs,
+        "fields toupper(service) as svc, latency * 2 as double | filter latency = 30 | display svc, double",
+    )
+    assert rows == [{"svc": "API", "double": "60"}]
+
+
+def test_json_escapes_are_decoded_before_filtering(aws: ClientFactory) -> None:
+    client = aws("logs")
+    client.create_log_group(logGroupName="/o11yshop/escaped")
+    client.create_log_stream(logGroupName="/o11yshop/escaped", logStreamName="s")
+    messages = ['{"level": "\\u0045RROR", "service": "escaped"}', '{"level": "ERROR", "service": "plain"}',
+                '{"level": "INFO", "service": "ERROR"}']  # fmt: skip
+    client.put_log_events(
+        logGroupName="/o11yshop/escaped",
+        logStreamName="s",
+        logEvents=[{"timestamp": (BASE + 1) * 1000, "message": m} for m in messages],
+    )
+    query_id = client.start_query(
+        logGroupName="/o11yshop/escaped",
+        startTime=BASE - 60,
+        endTime=BASE + 600,
+        queryString='filter level = "ERROR" | stats count(*) as n by service | sort service',
+    )["queryId"]
+    results = client.get_query_results(queryId=query_id)["results"]
+    assert [[c["value"] for c in row] for row in results] == [["escaped", "1"], ["plain", "1"]]

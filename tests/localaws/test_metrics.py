@@ -184,3 +184,20 @@ def test_invalid_requests_are_refused(aws: ClientFactory) -> None:
             SingleMetricAnomalyDetector={"Namespace": "Shop", "MetricName": "x", "Stat": "Average"}
         )
     assert "PutAnomalyDetector" in str(not_emulated.value)
+
+
+def test_large_requests_that_botocore_compresses(aws: ClientFactory) -> None:
+    cloudwatch = aws("cloudwatch")
+    data = [
+        {
+            "MetricName": "Big",
+            "Dimensions": DIMS,
+            "Timestamp": BASE + 60,
+            "Values": [float(v) for v in range(1, 151)],
+        }
+        for _ in range(20)
+    ]  # well over botocore's 10 KB compression threshold
+    cloudwatch.put_metric_data(Namespace="Shop", MetricData=data)
+    [point] = one_hour(cloudwatch, "Big", Statistics=["SampleCount"], ExtendedStatistics=["p50"])
+    assert point["SampleCount"] == 3000.0
+    assert point["ExtendedStatistics"]["p50"] == 75.0

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from o11yshop.localaws.protocol import AwsError
+from o11yshop.localaws.protocol import ACCOUNT_ID, AwsError
 
 DEFAULT_LIMIT = 10000
 _UNITS_MS = {
@@ -59,42 +59,70 @@ def _refuse(what: str) -> AwsError:
 
 
 class Record(dict[str, Any]):
-    """One log event's fields; JSON fields are discovered the first time a missing field is read."""
+    """One log event's fields. The metadata fields and the fields of a JSON event are worked out
+    the first time they are read, so a query pays only for what it uses."""
 
-    __slots__ = ("_parsed",)
+    __slots__ = ("_parsed", "_source")
 
-    def __init__(self, values: dict[str, Any]) -> None:
+    def __init__(self, values: dict[str, Any], source: tuple[str, str, Any] | None = None) -> None:
         super().__init__(values)
-        self._parsed = False
+        self._parsed = source is None
+        self._source = source
 
     def __missing__(self, key: str) -> Any:
+        source = self._source
+        if source is not None and key[:1] == "@":
+            group, stream, event = source
+            if key == "@logStream":
+                return stream
+            if key == "@log":
+                return f"{ACCOUNT_ID}:{group}"
+            if key == "@ptr":
+                return f"{group}/{stream}/{event.number}"
+            if key == "@ingestionTime":
+                return event.ingestion
         if not self._parsed:
             self._parsed = True
             message = dict.get(self, "@message")
-            if isinstance(message, str) and message.startswith("{"):
+            if isinstance(message, str) and message[:1] == "{":
                 try:
-                    document = json.loads(message)
+                    document, end = _DECODER.raw_decode(message)
                 except ValueError:
-                    document = None
-                if isinstance(document, dict):
-                    flat: dict[str, Any] = {}
-                    _flatten(document, "", flat)
-                    for name, value in flat.items():
-                        self.setdefault(name, value)
+                    document, end = None, 0
+                if isinstance(document, dict) and not message[end:].strip():
+                    _flatten_into(self, document)
             if dict.__contains__(self, key):
                 return dict.__getitem__(self, key)
         return None
 
 
-def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _flatten(item, f"{prefix}{key}.", out)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _flatten(item, f"{prefix}{index}.", out)
-    elif value is not None:
-        out[prefix[:-1]] = value
+_DECODER = json.JSONDecoder()
+
+
+def _flatten_into(record: Record, document: dict[str, Any]) -> None:
+    """Add a JSON event's fields: nested keys joined with dots, array items by index, nulls left out."""
+    timestamp, message = dict.__getitem__(record, "@timestamp"), dict.__getitem__(record, "@message")
+    record.update(document)
+    message_text: str = message
+    if message_text.count("{") == 1 and "[" not in message_text and "null" not in message_text:
+        awkward: list[str] = []  # a flat object: nothing nested, no nulls (the common case, checked cheaply)
+    else:
+        awkward = [k for k, v in document.items() if v is None or type(v) is dict or type(v) is list]
+    for key in awkward:
+        value = dict.pop(record, key)
+        if value is not None:
+            _flatten_nested(record, f"{key}.", value)
+    dict.__setitem__(record, "@timestamp", timestamp)
+    dict.__setitem__(record, "@message", message)
+
+
+def _flatten_nested(record: Record, prefix: str, value: Any) -> None:
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(item, dict | list):
+            _flatten_nested(record, f"{prefix}{key}.", item)
+        elif item is not None:
+            dict.setdefault(record, f"{prefix}{key}", item)
 
 
 # --- expressions ------------------------------------------------------------------------------------
@@ -162,6 +190,11 @@ def _number(value: Any) -> float | None:
 def _compare(op: str, left: Any, right: Any) -> bool:
     if left is None or right is None:
         return False
+    left_type, right_type = type(left), type(right)
+    if (left_type is right_type and left_type is not bool) or (
+        left_type in _NUMERIC and right_type in _NUMERIC
+    ):
+        return bool(_OPS[op](left, right))
     a, b = _number(left), _number(right)
     if a is not None and b is not None and not (isinstance(left, str) and isinstance(right, str)):
         x: Any = a
@@ -179,6 +212,18 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     if op == ">":
         return bool(x > y)
     return bool(x >= y)
+
+
+_NUMERIC = (int, float)
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": lambda a, b: a == b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
 
 
 def _text(value: Any) -> str:
@@ -468,6 +513,8 @@ class _Accumulator:
                 stamp < self.best[0] if function == "earliest" else stamp >= self.best[0]
             ):
                 self.best = (stamp, value)
+        elif type(value) is float or type(value) is int:
+            self.values.append(value)
         else:
             number = _number(value)
             if number is not None:
@@ -526,6 +573,12 @@ class Query:
     aggregated: bool = False
     limit: int | None = None
     sorted: bool = False
+    time_columns: set[str] = field(default_factory=lambda: {"@timestamp", "@ingestionTime"})
+    newest_first: bool = False  # whether the events must arrive newest first (order-sensitive commands)
+
+    def order_matters(self) -> None:
+        if not self.sorted and not self.aggregated:
+            self.newest_first = True
 
 
 _REGEX_CONTEXT = re.compile(r"(?:\blike|=~|[,(\[]|\bparse\s+\S+)\s*$", re.IGNORECASE)
@@ -577,12 +630,19 @@ def _source_text(tokens: Tokens, start: int) -> str:
 
 
 def _expression_list(tokens: Tokens) -> list[tuple[str, Expr]]:
+    return [(name, expr) for name, expr, _ in _expression_items(tokens)]
+
+
+def _expression_items(tokens: Tokens) -> list[tuple[str, Expr, bool]]:
+    """(name, expression, whether it is a bare field shown under its own name)."""
     items = []
     while True:
         start = tokens.pos
         expr = ExprParser(tokens).parse()
-        name = _alias(tokens, _source_text(tokens, start))
-        items.append((name, expr))
+        bare = tokens.pos == start + 1 and tokens.items[start][0] == "field"
+        source = _source_text(tokens, start)
+        name = _alias(tokens, source)
+        items.append((name, expr, bare and name == field_name(source)))
         if tokens.peek_word() == ",":
             tokens.take()
             continue
@@ -604,12 +664,15 @@ def parse(text: str) -> Query:
         if handler is None:
             raise _refuse(f"command {keyword!r}")
         handler(query, rest)
+    query.order_matters()
     return query
 
 
 def _fields(query: Query, rest: str) -> None:
     tokens = tokenize(rest)
-    items = _expression_list(tokens)
+    everything = _expression_items(tokens)
+    # A bare field needs no work: it is read when the row is shown.
+    items = [(name, expr) for name, expr, bare in everything if not bare]
 
     def stage(records: Iterable[Record]) -> Iterator[Record]:
         for record in records:
@@ -619,8 +682,11 @@ def _fields(query: Query, rest: str) -> None:
                     record[name] = value
             yield record
 
-    query.stages.append(stage)
-    query.columns = (query.columns or []) + [name for name, _ in items if name not in (query.columns or [])]
+    if items:
+        query.stages.append(stage)
+    query.columns = (query.columns or []) + [
+        name for name, _, _ in everything if name not in (query.columns or [])
+    ]
 
 
 def _display(query: Query, rest: str) -> None:
@@ -635,11 +701,40 @@ def _filter(query: Query, rest: str) -> None:
     expr = ExprParser(tokens).parse()
     if not tokens.done():
         raise _error(f"unexpected {tokens.peek()[1]!r} in filter")  # type: ignore[index]
+    needles = _required_text(tokenize(rest)) if not query.stages else []
 
     def stage(records: Iterable[Record]) -> Iterator[Record]:
-        return (r for r in records if _truthy(expr(r)))
+        for record in records:
+            if needles:
+                message = dict.__getitem__(record, "@message")
+                if "\\u" not in message and not all(n in message for n in needles):
+                    continue  # cannot match: skip parsing the event at all
+            if _truthy(expr(record)):
+                yield record
 
     query.stages.append(stage)
+
+
+def _required_text(tokens: Tokens) -> list[str]:
+    """Text any matching event must contain: the quoted values of ``field = "value"`` joined by ``and``.
+
+    Sound only for a filter that runs first, on fields read from the event itself; a value with
+    characters JSON may escape is not used (and events holding \\u escapes are always evaluated).
+    """
+    items = tokens.items
+    if any(text.lower() in ("or", "||", "not", "!", "(") for kind, text in items if kind in ("field", "op")):
+        return []
+    needles = []
+    for index in range(len(items) - 2):
+        (k1, name), (_, op), (k3, value) = items[index : index + 3]
+        before = items[index - 1][1].lower() if index else "and"
+        after = items[index + 3][1].lower() if index + 3 < len(items) else "and"
+        joined = before in ("and", "&&") and after in ("and", "&&")
+        if joined and k1 == "field" and not name.startswith("@") and op in ("=", "==") and k3 == "string":
+            text = _literal(k3, value)
+            if text and text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+                needles.append(text)
+    return needles
 
 
 def _stats(query: Query, rest: str) -> None:
@@ -721,9 +816,9 @@ def _stats(query: Query, rest: str) -> None:
         for key, accumulators in ordered:
             row = Record({})
             row._parsed = True
-            for (name, _, is_bin), value in zip(groups, key, strict=True):
+            for (name, _, _binned), value in zip(groups, key, strict=True):
                 if value is not None:
-                    row[name] = _Timestamp(int(value)) if is_bin else value
+                    row[name] = value
             for accumulator in accumulators:
                 result = accumulator.result()
                 if result is not None:
@@ -733,14 +828,11 @@ def _stats(query: Query, rest: str) -> None:
     query.stages.append(stage)
     query.aggregated = True
     query.columns = [name for name, _, _ in groups] + [a.name for a in aggregates]
+    query.time_columns |= {name for name, _, binned in groups if binned}
 
 
 def _binned(period: int) -> Expr:
     return lambda r: (r["@timestamp"] // period) * period
-
-
-class _Timestamp(int):
-    """A time value shown the way Logs Insights shows times."""
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -798,6 +890,7 @@ def _limit(query: Query, rest: str) -> None:
                 return
             yield record
 
+    query.order_matters()
     query.stages.append(stage)
     query.limit = count if query.limit is None else min(query.limit, count)
 
@@ -806,6 +899,8 @@ def _dedup(query: Query, rest: str) -> None:
     names = [field_name(n.strip()) for n in rest.split(",") if n.strip()]
     if not names:
         raise _error("dedup needs at least one field")
+
+    query.order_matters()
 
     def stage(records: Iterable[Record]) -> Iterator[Record]:
         seen: set[tuple[Any, ...]] = set()
@@ -883,8 +978,8 @@ _COMMANDS: dict[str, Callable[[Query, str], None]] = {
 # --- running ----------------------------------------------------------------------------------------
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, _Timestamp):
+def _show(value: Any, is_time: bool) -> str:
+    if is_time and isinstance(value, int | float):
         return _format_time(int(value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -899,25 +994,23 @@ def _format_time(ms: int) -> str:
 
 
 def run(
-    query: Query, rows: Iterable[tuple[str, str, Any]], limit: int | None, account: str
+    query: Query, rows: Iterable[tuple[str, str, Any]], limit: int | None
 ) -> tuple[list[list[dict[str, str]]], dict[str, float]]:
     """Run a parsed query over (group, stream, event) rows; returns results and statistics."""
     counters = {"scanned": 0, "bytes": 0, "matched": 0}
 
     def records() -> Iterator[Record]:
-        for group, stream, event in rows:
-            counters["scanned"] += 1
-            counters["bytes"] += len(event.message)
-            yield Record(
-                {
-                    "@timestamp": _Timestamp(event.timestamp),
-                    "@message": event.message,
-                    "@logStream": stream,
-                    "@log": f"{account}:{group}",
-                    "@ingestionTime": _Timestamp(event.ingestion),
-                    "@ptr": f"{group}/{stream}/{event.number}",
-                }
-            )
+        scanned = 0
+        size = 0
+        try:
+            for row in rows:
+                event = row[2]
+                scanned += 1
+                size += len(event.message)
+                yield Record({"@timestamp": event.timestamp, "@message": event.message}, row)
+        finally:
+            counters["scanned"] = scanned
+            counters["bytes"] = size
 
     stages = list(query.stages)
     data: Iterable[Record] = records()
@@ -940,7 +1033,11 @@ def run(
         if len(results) >= cap:
             break
         columns = query.columns if query.columns is not None else ["@timestamp", "@message"]
-        row = [{"field": name, "value": _show(record[name])} for name in columns if record[name] is not None]
+        row = [
+            {"field": name, "value": _show(record[name], name in query.time_columns)}
+            for name in columns
+            if record[name] is not None
+        ]
         if not query.aggregated:
             row.append({"field": "@ptr", "value": record["@ptr"]})
         results.append(row)

@@ -12,7 +12,7 @@ import itertools
 import json
 import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -512,22 +512,31 @@ class LogsRegion:
         end_ms = int(require(params, "endTime")) * 1000 + 999
         if end_ms < start_ms:
             raise _invalid("endTime is before startTime")
-        # Newest first across every stream, as Logs Insights returns events when a query has no sort.
-        rows = heapq.merge(
-            *(
-                (
-                    (group.name, stream.name, event)
-                    for event in reversed(stream.events)
-                    if start_ms <= event.timestamp <= end_ms
-                )
-                for group in groups
-                for stream in group.streams.values()
-            ),
-            key=lambda row: row[2].timestamp,
-            reverse=True,
-        )
+        streams = [(group.name, stream) for group in groups for stream in group.streams.values()]
+        rows: Iterable[tuple[str, str, Event]]
+        if not query.newest_first:
+            rows = (
+                (name, stream.name, event)
+                for name, stream in streams
+                for event in stream.events
+                if start_ms <= event.timestamp <= end_ms
+            )
+        else:
+            # Newest first across every stream: what Logs Insights shows for a query without sort.
+            rows = heapq.merge(
+                *(
+                    (
+                        (name, stream.name, e)
+                        for e in reversed(stream.events)
+                        if start_ms <= e.timestamp <= end_ms
+                    )
+                    for name, stream in streams
+                ),
+                key=lambda row: row[2].timestamp,
+                reverse=True,
+            )
         limit = params.get("limit")
-        results, stats = insights.run(query, rows, limit=limit, account=ACCOUNT_ID)
+        results, stats = insights.run(query, rows, limit=limit)
         query_id = str(uuid.uuid4())
         self.queries[query_id] = {
             "queryId": query_id,

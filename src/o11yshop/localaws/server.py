@@ -9,6 +9,7 @@ to moto's server application unchanged.
 from __future__ import annotations
 
 import functools
+import gzip
 import io
 import json
 import re
@@ -283,6 +284,9 @@ class LocalAws:
     def _body(self, environ: dict[str, Any]) -> dict[str, Any]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
+        if "gzip" in environ.get("HTTP_CONTENT_ENCODING", ""):
+            # botocore compresses large PutMetricData bodies (the requestcompression trait)
+            raw = gzip.decompress(raw)
         if not raw.strip():
             return {}
         try:
