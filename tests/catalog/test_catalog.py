@@ -57,7 +57,7 @@ def test_sort_orders(api):
     by_price_desc = [p["price"]["amount_minor"] for p in all_products(api, sort="price_desc")]
     assert by_price_desc == sorted(by_price_desc, reverse=True)
     names = [p["name"] for p in all_products(api, sort="name")]
-    assert names == sorted(names)
+    assert names == sorted(names, key=str.lower)
     newest = [p["created_at"] for p in all_products(api, sort="newest")]
     assert newest == sorted(newest, reverse=True)
 

@@ -14,7 +14,8 @@ _ORDER: dict[ProductSort, tuple[UnaryExpression[Any], ...]] = {
     ProductSort.newest: (Product.created_at.desc(), Product.id.desc()),
     ProductSort.price_asc: (Product.price_minor.asc(), Product.id.asc()),
     ProductSort.price_desc: (Product.price_minor.desc(), Product.id.asc()),
-    ProductSort.name: (Product.name.asc(), Product.id.asc()),
+    # lower-cased and compared byte-wise, so SQLite and MySQL (whose collations differ) agree
+    ProductSort.name: (func.lower(Product.name).asc(), Product.id.asc()),
 }
 
 
@@ -76,9 +77,17 @@ class CatalogRepository:
             query = query.where(Product.featured.is_(featured))
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = self.session.scalars(
-            query.options(selectinload(Product.category)).order_by(*_ORDER[sort]).offset(offset).limit(limit)
+            query.options(selectinload(Product.category))
+            .order_by(*self._order(sort))
+            .offset(offset)
+            .limit(limit)
         )
         return list(rows), total
+
+    def _order(self, sort: ProductSort) -> tuple[Any, ...]:
+        if sort is ProductSort.name and self.session.get_bind().dialect.name == "mysql":
+            return (func.lower(Product.name).collate("utf8mb4_bin").asc(), Product.id.asc())
+        return _ORDER[sort]
 
     def visible_product(self, product_id: int) -> Product | None:
         return self.session.scalar(
