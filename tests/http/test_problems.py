@@ -76,3 +76,16 @@ def test_an_unexpected_error_is_a_500_problem_without_the_traceback():
     assert body["detail"] == "an unexpected error occurred"
     assert "hunter2" not in response.text
     assert "Traceback" not in response.text
+
+
+def test_a_database_that_is_gone_is_a_503_not_a_500(seeded_db, media_dir, tmp_path):
+    from o11yshop.api.app import create_api_app
+
+    from conftest import make_settings
+
+    settings = make_settings("mysql+pymysql://nobody@127.0.0.1:1/none", media_dir)
+    with TestClient(create_api_app(settings), raise_server_exceptions=False) as client:
+        response = client.get("/api/products")
+    assert response.status_code == 503
+    assert response.json()["code"] == "database_unavailable"
+    assert response.headers["retry-after"] == "5"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from o11yshop.http.context import current_request_id
@@ -181,6 +183,20 @@ def install_problem_handlers(app: FastAPI) -> None:
             )
         fields = ", ".join(sorted({e.field for e in errors}))
         return problem_response(request, 422, "validation_failed", f"invalid fields: {fields}", errors=errors)
+
+    @app.exception_handler(OperationalError)
+    async def _database(request: Request, exc: OperationalError) -> JSONResponse:
+        # Lock waits, deadlocks and a database that went away are worth a retry, not a 500.
+        logging.getLogger("o11yshop.http").warning(
+            "database error on %s %s: %s", request.method, request.url.path, exc.orig
+        )
+        busy = any(word in str(exc.orig).lower() for word in ("locked", "deadlock", "lock wait"))
+        code, detail = (
+            ("database_busy", "the database is busy; retry")
+            if busy
+            else ("database_unavailable", "the database cannot be reached")
+        )
+        return problem_response(request, 503, code, detail, headers={"Retry-After": "1" if busy else "5"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
