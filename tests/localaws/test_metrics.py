@@ -201,3 +201,26 @@ def test_large_requests_that_botocore_compresses(aws: ClientFactory) -> None:
     [point] = one_hour(cloudwatch, "Big", Statistics=["SampleCount"], ExtendedStatistics=["p50"])
     assert point["SampleCount"] == 3000.0
     assert point["ExtendedStatistics"]["p50"] == 75.0
+
+
+def test_dashboards_and_tags(aws: ClientFactory) -> None:
+    cloudwatch = aws("cloudwatch")
+    body = '{"widgets": [{"type": "metric", "properties": {"metrics": [["Shop", "Latency"]]}}]}'
+    assert (
+        cloudwatch.put_dashboard(DashboardName="red", DashboardBody=body)["DashboardValidationMessages"] == []
+    )
+    assert cloudwatch.get_dashboard(DashboardName="red")["DashboardBody"] == body
+    assert [d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]] == ["red"]
+    with pytest.raises(ClientError):
+        cloudwatch.put_dashboard(DashboardName="broken", DashboardBody="{not json")
+    cloudwatch.delete_dashboards(DashboardNames=["red"])
+    assert cloudwatch.list_dashboards()["DashboardEntries"] == []
+
+    cloudwatch.put_metric_alarm(
+        AlarmName="tagged", Namespace="Shop", MetricName="X", Statistic="Sum", Period=60, EvaluationPeriods=1,
+        Threshold=1.0, ComparisonOperator="GreaterThanThreshold", Tags=[{"Key": "team", "Value": "shop"}],
+    )  # fmt: skip
+    arn = cloudwatch.describe_alarms(AlarmNames=["tagged"])["MetricAlarms"][0]["AlarmArn"]
+    cloudwatch.tag_resource(ResourceARN=arn, Tags=[{"Key": "tier", "Value": "1"}])
+    tags = cloudwatch.list_tags_for_resource(ResourceARN=arn)["Tags"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("team", "shop"), ("tier", "1")]

@@ -297,6 +297,17 @@ def test_service_graph_of_three_services_from_hand_written_segments(aws: ClientF
     assert named[("catalog", None)]["Root"] is False
 
 
+def test_trace_graph_of_one_trace(aws: ClientFactory) -> None:
+    xray = aws("xray")
+    ids = _shop_traces(xray)
+    services = xray.get_trace_graph(TraceIds=[ids["B"]])["Services"]
+    assert {(s["Name"], s.get("Type")) for s in services} == {
+        ("api", "client"),
+        ("api", None),
+        ("inventory", None),
+    }
+
+
 def test_groups_filter_the_service_graph(aws: ClientFactory) -> None:
     xray = aws("xray")
     ids = _shop_traces(xray)

@@ -89,6 +89,10 @@ class Alarms:
                         "CloudWatch", f"alarm action {action} (only SNS topic actions are emulated)"
                     )
 
+    def _tag(self, arn: str, tags: list[dict[str, str]] | None) -> None:
+        if tags:
+            self.region.tags.setdefault(arn, {}).update({t["Key"]: t["Value"] for t in tags})
+
     def _history(self, alarm: dict[str, Any], kind: str, summary: str, data: dict[str, Any]) -> None:
         self.history.append(
             {
@@ -174,6 +178,7 @@ class Alarms:
             "Metrics": params.get("Metrics"),
         }
         self.metric_alarms[name] = {k: v for k, v in alarm.items() if v is not None}
+        self._tag(alarm["AlarmArn"], params.get("Tags"))
         self._history(
             alarm,
             "ConfigurationUpdate",
@@ -208,6 +213,7 @@ class Alarms:
             "StateTransitionedTimestamp": existing["StateTransitionedTimestamp"] if existing else now,
         }
         self._history(self.composite_alarms[name], "ConfigurationUpdate", f'Alarm "{name}" created', {})
+        self._tag(self._arn(name), params.get("Tags"))
         return {}
 
     def delete_alarms(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -218,6 +224,7 @@ class Alarms:
         for name in names:
             self.metric_alarms.pop(name, None)
             self.composite_alarms.pop(name, None)
+            self.region.tags.pop(self._arn(name), None)
         return {}
 
     def _set_actions_enabled(self, params: dict[str, Any], enabled: bool) -> dict[str, Any]:

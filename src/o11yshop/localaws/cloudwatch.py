@@ -7,6 +7,7 @@ reached through the same region object.
 
 from __future__ import annotations
 
+import json
 import math
 from array import array
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from o11yshop.localaws import metric_math, statistics
-from o11yshop.localaws.protocol import AwsError, clean_number, require, to_epoch
+from o11yshop.localaws.protocol import ACCOUNT_ID, AwsError, clean_number, require, to_epoch
 
 UNITS = [
     None, "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",
@@ -113,6 +114,8 @@ class CloudWatchRegion:
         self.now = now
         self.hub = hub
         self.metrics: dict[MetricKey, Metric] = {}
+        self.dashboards: dict[str, tuple[str, float]] = {}
+        self.tags: dict[str, dict[str, str]] = {}
         from o11yshop.localaws.alarms import Alarms
 
         self.alarms = Alarms(self)
@@ -369,6 +372,82 @@ class CloudWatchRegion:
     def evaluate_alarms(self) -> list[Callable[[], None]]:
         return self.alarms.evaluate_all()
 
+    # --- dashboards and tags -------------------------------------------------------------------------
+
+    def _dashboard_arn(self, name: str) -> str:
+        return f"arn:aws:cloudwatch::{ACCOUNT_ID}:dashboard/{name}"
+
+    def put_dashboard(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = require(params, "DashboardName")
+        body = require(params, "DashboardBody")
+        try:
+            parsed = json.loads(body)
+        except ValueError as exc:
+            raise _invalid("The dashboard body is not valid JSON", "InvalidParameterInput") from exc
+        if not isinstance(parsed, dict) or not isinstance(parsed.get("widgets", []), list):
+            raise _invalid(
+                "The dashboard body must be an object with a widgets list", "InvalidParameterInput"
+            )
+        self.dashboards[name] = (body, self.now())
+        return {"DashboardValidationMessages": []}
+
+    def get_dashboard(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = require(params, "DashboardName")
+        if name not in self.dashboards:
+            raise AwsError("ResourceNotFound", f"Dashboard {name} does not exist", 404)
+        body, _ = self.dashboards[name]
+        return {"DashboardArn": self._dashboard_arn(name), "DashboardBody": body, "DashboardName": name}
+
+    def list_dashboards(self, params: dict[str, Any]) -> dict[str, Any]:
+        prefix = params.get("DashboardNamePrefix") or ""
+        return {
+            "DashboardEntries": [
+                {
+                    "DashboardName": n,
+                    "DashboardArn": self._dashboard_arn(n),
+                    "LastModified": t,
+                    "Size": len(b),
+                }
+                for n, (b, t) in sorted(self.dashboards.items())
+                if n.startswith(prefix)
+            ]
+        }
+
+    def delete_dashboards(self, params: dict[str, Any]) -> dict[str, Any]:
+        names = require(params, "DashboardNames")
+        missing = [n for n in names if n not in self.dashboards]
+        if missing:
+            raise AwsError("ResourceNotFound", f"Dashboards not found: {', '.join(missing)}", 404)
+        for name in names:
+            del self.dashboards[name]
+        return {}
+
+    def _known_arn(self, arn: str) -> None:
+        alarms = self.alarms
+        known = {a["AlarmArn"] for a in [*alarms.metric_alarms.values(), *alarms.composite_alarms.values()]}
+        if arn not in known:
+            raise AwsError("ResourceNotFoundException", f"{arn} not found", 404)
+
+    def tag_resource(self, params: dict[str, Any]) -> dict[str, Any]:
+        arn = require(params, "ResourceARN")
+        self._known_arn(arn)
+        tags = self.tags.setdefault(arn, {})
+        for tag in require(params, "Tags"):
+            tags[tag["Key"]] = tag["Value"]
+        return {}
+
+    def untag_resource(self, params: dict[str, Any]) -> dict[str, Any]:
+        arn = require(params, "ResourceARN")
+        self._known_arn(arn)
+        for key in require(params, "TagKeys"):
+            self.tags.get(arn, {}).pop(key, None)
+        return {}
+
+    def list_tags_for_resource(self, params: dict[str, Any]) -> dict[str, Any]:
+        arn = require(params, "ResourceARN")
+        self._known_arn(arn)
+        return {"Tags": [{"Key": k, "Value": v} for k, v in self.tags.get(arn, {}).items()]}
+
 
 def _alarm_op(name: str) -> Callable[[CloudWatchRegion, dict[str, Any]], dict[str, Any]]:
     def handler(region: CloudWatchRegion, params: dict[str, Any]) -> dict[str, Any]:
@@ -393,6 +472,13 @@ OPERATIONS: dict[str, Callable[[CloudWatchRegion, dict[str, Any]], dict[str, Any
     "EnableAlarmActions": _alarm_op("enable_alarm_actions"),
     "DisableAlarmActions": _alarm_op("disable_alarm_actions"),
     "_RestoreAlarmState": _alarm_op("restore_alarm_state"),
+    "PutDashboard": CloudWatchRegion.put_dashboard,
+    "GetDashboard": CloudWatchRegion.get_dashboard,
+    "ListDashboards": CloudWatchRegion.list_dashboards,
+    "DeleteDashboards": CloudWatchRegion.delete_dashboards,
+    "TagResource": CloudWatchRegion.tag_resource,
+    "UntagResource": CloudWatchRegion.untag_resource,
+    "ListTagsForResource": CloudWatchRegion.list_tags_for_resource,
 }
 READ_ONLY = {
     "ListMetrics",
@@ -401,4 +487,7 @@ READ_ONLY = {
     "DescribeAlarms",
     "DescribeAlarmsForMetric",
     "DescribeAlarmHistory",
+    "GetDashboard",
+    "ListDashboards",
+    "ListTagsForResource",
 }

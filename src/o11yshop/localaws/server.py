@@ -401,6 +401,7 @@ class Endpoint:
     host: str
     port: int
     app: LocalAws
+    xray_daemon_port: int | None = None
 
     def tick(self) -> None:
         self.app.tick()
@@ -418,13 +419,16 @@ def running_endpoint(
     clock: Clock | None = None,
     state_dir: Path | None = None,
     evaluate_every: float | None = None,
+    xray_daemon_port: int | None = None,
 ) -> Iterator[Endpoint]:
     """Serve the endpoint on 127.0.0.1 in background threads; stop it on leaving the block.
 
     Alarms are evaluated by ``endpoint.tick()``; pass ``evaluate_every`` (seconds) to also have a
-    background thread evaluate them, as the command-line endpoint does.
+    background thread evaluate them, as the command-line endpoint does. ``xray_daemon_port`` (0 for
+    a free one) also listens for X-Ray SDK segments over UDP, as the X-Ray daemon does.
     """
     app = LocalAws(clock=clock, state_dir=state_dir)
+    daemon = _start_daemon(app, xray_daemon_port)
     server = make_server(LOOPBACK, port, app, threaded=True)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="local-aws", daemon=True
@@ -439,8 +443,16 @@ def running_endpoint(
         ticker.start()
     real_port = server.server_address[1]
     try:
-        yield Endpoint(url=f"http://{LOOPBACK}:{real_port}", host=LOOPBACK, port=real_port, app=app)
+        yield Endpoint(
+            url=f"http://{LOOPBACK}:{real_port}",
+            host=LOOPBACK,
+            port=real_port,
+            app=app,
+            xray_daemon_port=daemon.port if daemon else None,
+        )
     finally:
+        if daemon is not None:
+            daemon.stop()
         stop.set()
         server.shutdown()
         server.server_close()
@@ -451,11 +463,28 @@ def running_endpoint(
             app.journal.close()
 
 
-def serve(host: str, port: int, state_dir: Path | None = None, evaluate_every: float = 10.0) -> None:
+def _start_daemon(app: LocalAws, port: int | None) -> Any:
+    if port is None:
+        return None
+    from o11yshop.localaws.xray_daemon import XRayDaemon
+
+    daemon = XRayDaemon(app, port)
+    daemon.start()
+    return daemon
+
+
+def serve(
+    host: str,
+    port: int,
+    state_dir: Path | None = None,
+    evaluate_every: float = 10.0,
+    xray_daemon_port: int | None = None,
+) -> None:
     """Serve until interrupted. ``host`` must be loopback: the endpoint has no authentication."""
     if host not in (LOOPBACK, "localhost"):
         raise ValueError("o11yshop local-aws listens on 127.0.0.1 only")
     app = LocalAws(state_dir=state_dir)
+    daemon = _start_daemon(app, xray_daemon_port)
     server: BaseWSGIServer = make_server(LOOPBACK, port, app, threaded=True)
     stop = threading.Event()
     ticker = threading.Thread(
@@ -468,6 +497,8 @@ def serve(host: str, port: int, state_dir: Path | None = None, evaluate_every: f
     except KeyboardInterrupt:
         pass
     finally:
+        if daemon is not None:
+            daemon.stop()
         stop.set()
         server.server_close()
         if app.journal is not None:

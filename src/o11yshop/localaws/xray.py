@@ -421,6 +421,10 @@ class XRayRegion:
             "ContainsOldGroupVersions": False,
         }
 
+    def get_trace_graph(self, params: dict[str, Any]) -> dict[str, Any]:
+        traces = [self.traces[t] for t in require(params, "TraceIds") if t in self.traces]
+        return {"Services": build_graph(traces)}
+
     # --- groups -----------------------------------------------------------------------------------
 
     def _group_arn(self, name: str) -> str:
@@ -732,6 +736,7 @@ OPERATIONS: dict[str, Callable[[XRayRegion, dict[str, Any]], dict[str, Any]]] = 
     "GetTraceSummaries": XRayRegion.get_trace_summaries,
     "BatchGetTraces": XRayRegion.batch_get_traces,
     "GetServiceGraph": XRayRegion.get_service_graph,
+    "GetTraceGraph": XRayRegion.get_trace_graph,
     "CreateGroup": XRayRegion.create_group,
     "GetGroup": XRayRegion.get_group,
     "GetGroups": XRayRegion.get_groups,
@@ -747,6 +752,7 @@ READ_ONLY = {
     "GetTraceSummaries",
     "BatchGetTraces",
     "GetServiceGraph",
+    "GetTraceGraph",
     "GetGroup",
     "GetGroups",
     "GetSamplingRules",
