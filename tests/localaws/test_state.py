@@ -172,3 +172,40 @@ def test_listens_on_loopback_only(launch: Any) -> None:
         assert listening == [f"0100007F:{port:04X}"]  # 127.0.0.1 only, not 0.0.0.0
     with pytest.raises(ValueError, match=r"127\.0\.0\.1"):
         serve("0.0.0.0", port)  # the point is that it is refused
+
+
+def _port_free(port: int) -> bool:
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        with socket.socket(socket.AF_INET, kind) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+def test_the_command_stands_in_for_the_xray_daemon_on_port_2000(launch: Any) -> None:
+    if not _port_free(2000):
+        pytest.skip("port 2000 is taken (an X-Ray daemon?)")
+    port = _free_port()
+    launch(port)
+    deadline = time.monotonic() + 10
+    while _port_free(2000) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the daemon stand-in binds just after the HTTP port opens
+    trace_id = f"1-{int(time.time()):08x}-{secrets.token_hex(12)}"
+    segment = {"trace_id": trace_id, "id": secrets.token_hex(8), "name": "udp", "start_time": time.time(),
+               "end_time": time.time() + 0.1}  # fmt: skip
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+        sender.sendto(
+            b'{"format": "json", "version": 1}\n' + json.dumps(segment).encode(), ("127.0.0.1", 2000)
+        )
+    xray = make_client_factory(f"http://127.0.0.1:{port}")("xray")
+    found: list[Any] = []
+    while not found and time.monotonic() < deadline:
+        found = xray.batch_get_traces(TraceIds=[trace_id])["Traces"]
+        time.sleep(0.05)
+    assert [t["Id"] for t in found] == [trace_id]
+    sampling = make_client_factory("http://127.0.0.1:2000")(
+        "xray"
+    ).get_sampling_rules()  # the SDK's TCP address
+    assert sampling["SamplingRuleRecords"][0]["SamplingRule"]["RuleName"] == "Default"

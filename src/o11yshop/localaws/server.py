@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import re
+import sys
 import threading
 import time
 import uuid
@@ -478,13 +479,26 @@ def serve(
     port: int,
     state_dir: Path | None = None,
     evaluate_every: float = 10.0,
-    xray_daemon_port: int | None = None,
+    xray_daemon_port: int | None = 2000,
 ) -> None:
-    """Serve until interrupted. ``host`` must be loopback: the endpoint has no authentication."""
+    """Serve until interrupted. ``host`` must be loopback: the endpoint has no authentication.
+
+    Unless ``xray_daemon_port`` is None, the endpoint also stands in for the X-Ray daemon on that
+    port (2000, the daemon's default, so the X-Ray SDKs need no configuration): segments over UDP,
+    sampling rules and targets over HTTP. A port already taken (a real daemon) is left alone.
+    """
     if host not in (LOOPBACK, "localhost"):
         raise ValueError("o11yshop local-aws listens on 127.0.0.1 only")
     app = LocalAws(state_dir=state_dir)
-    daemon = _start_daemon(app, xray_daemon_port)
+    daemon = None
+    if xray_daemon_port is not None:
+        try:
+            daemon = _start_daemon(app, xray_daemon_port)
+            sampling = make_server(LOOPBACK, xray_daemon_port, app, threaded=True)
+            threading.Thread(target=sampling.serve_forever, name="local-aws-xray-tcp", daemon=True).start()
+        except OSError as error:
+            message = f"not standing in for the X-Ray daemon on port {xray_daemon_port}: {error}"
+            print(f"o11yshop local-aws: {message}", file=sys.stderr)
     server: BaseWSGIServer = make_server(LOOPBACK, port, app, threaded=True)
     stop = threading.Event()
     ticker = threading.Thread(
