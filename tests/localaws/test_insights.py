@@ -182,3 +182,31 @@ def test_json_escapes_are_decoded_before_filtering(aws: ClientFactory) -> None:
     )["queryId"]
     results = client.get_query_results(queryId=query_id)["results"]
     assert [[c["value"] for c in row] for row in results] == [["escaped", "1"], ["plain", "1"]]
+
+
+def test_sort_uses_the_documented_natural_order(aws: ClientFactory) -> None:
+    # The example of the Logs Insights "sort" reference, in its documented ascending order.
+    documented = ["!:", "#", "*%04", "0#", "5A", "111A", "2345_", "@", "@_", "A", "A9876fghj", "a12345hfh",
+                  "0", "01", "1", "2", "3"]  # fmt: skip
+    client = aws("logs")
+    client.create_log_group(logGroupName="/o11yshop/sort")
+    client.create_log_stream(logGroupName="/o11yshop/sort", logStreamName="s")
+    shuffled = documented[::2] + documented[1::2]
+    client.put_log_events(
+        logGroupName="/o11yshop/sort",
+        logStreamName="s",
+        logEvents=[{"timestamp": (BASE + 1) * 1000, "message": json.dumps({"name": v})} for v in shuffled],
+    )
+
+    def sorted_names(direction: str) -> list[str]:
+        query_id = client.start_query(
+            logGroupName="/o11yshop/sort", startTime=BASE - 60, endTime=BASE + 600,
+            queryString=f"fields name | sort name {direction}",
+        )["queryId"]  # fmt: skip
+        rows = client.get_query_results(queryId=query_id)["results"]
+        return [cell["value"] for row in rows for cell in row if cell["field"] == "name"]
+
+    ascending = sorted_names("asc")
+    assert ascending[:12] == documented[:12]  # every non-number first, in natural order
+    assert [float(v) for v in ascending[12:]] == [0.0, 1.0, 1.0, 2.0, 3.0]  # then the numbers ("01" is 1)
+    assert sorted_names("desc")[:2] == ["3", "2"]

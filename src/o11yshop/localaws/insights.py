@@ -835,13 +835,44 @@ def _binned(period: int) -> Expr:
     return lambda r: (r["@timestamp"] // period) * period
 
 
+_NUMBER_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
+_CHUNKS = re.compile(r"\d+|\D+")
+
+
+class _Natural:
+    """Logs Insights' natural order for values that are not numbers: runs of digits compare by
+    length and then value, other runs by Unicode; a digit run against another run by Unicode."""
+
+    __slots__ = ("chunks",)
+
+    def __init__(self, text: str) -> None:
+        self.chunks = _CHUNKS.findall(text)
+
+    def __lt__(self, other: _Natural) -> bool:
+        for mine, theirs in zip(self.chunks, other.chunks, strict=False):
+            if mine == theirs:
+                continue
+            if mine.isdigit() and theirs.isdigit():
+                return (len(mine), int(mine)) < (len(theirs), int(theirs))
+            return mine < theirs
+        return len(self.chunks) < len(other.chunks)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Natural) and self.chunks == other.chunks
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def _sort_key(value: Any) -> tuple[int, Any]:
+    """Ascending order as Logs Insights sorts: every non-number before every number; missing last."""
     if value is None:
-        return (2, "")
-    number = _number(value)
-    if number is not None and not isinstance(value, str):
-        return (0, number)
-    return (1, _text(value))
+        return (2, 0)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (1, value)
+    text = _text(value)
+    if _NUMBER_TEXT.fullmatch(text):
+        return (1, float(text))
+    return (0, _Natural(text))
 
 
 def _sort(query: Query, rest: str) -> None:
