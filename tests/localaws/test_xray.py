@@ -48,10 +48,11 @@ def test_put_trace_segments_rejects_what_xray_rejects(aws: ClientFactory) -> Non
     orphan = {**segment(trace_id(), "db", NOW, NOW + 0.1), "type": "subsegment"}
     in_progress = {**segment(trace_id(), "api", NOW, NOW + 0.1), "in_progress": True}
     del in_progress["end_time"]
-    docs = [good, bad_trace, no_end, bad_id, no_name, orphan, in_progress]
+    too_big = {**segment(trace_id(), "api", NOW, NOW + 0.1), "metadata": {"default": {"blob": "x" * 70_000}}}
+    docs = [good, bad_trace, no_end, bad_id, no_name, orphan, in_progress, too_big]
     response = xray.put_trace_segments(TraceSegmentDocuments=[json.dumps(d) for d in docs] + ["{not json"])
     rejected = response["UnprocessedTraceSegments"]
-    assert len(rejected) == 6
+    assert len(rejected) == 7  # all but the good one and the one in progress
     assert {r.get("Id") for r in rejected} >= {bad_trace["id"], no_end["id"], no_name["id"], orphan["id"]}
     assert all(r["ErrorCode"] and r["Message"] for r in rejected)
 

@@ -22,6 +22,7 @@ NAME = re.compile(r"^[\w\s.:/%&#=+\\\-@]{1,200}$")
 ANNOTATION_KEY = re.compile(r"^\w{1,500}$")
 MAX_TRACE_AGE = 30 * 24 * 3600
 MAX_SUMMARY_RANGE = 24 * 3600
+MAX_DOCUMENT_BYTES = 64 * 1024
 AWS_TYPES = {
     "dynamodb": "AWS::DynamoDB::Table",
     "sqs": "AWS::SQS::Queue",
@@ -222,6 +223,11 @@ class XRayRegion:
         unprocessed = []
         now = self.now()
         for text in documents:
+            if isinstance(text, str) and len(text.encode()) > MAX_DOCUMENT_BYTES:
+                unprocessed.append(
+                    {"ErrorCode": "InvalidSegment", "Message": "a segment document is at most 64 kB"}
+                )
+                continue
             try:
                 doc = json.loads(text)
             except (TypeError, ValueError):
