@@ -132,6 +132,7 @@ def test_p99_latency_alarm_goes_ok_alarm_ok_and_notifies_sqs_and_http(
         ComparisonOperator="GreaterThanThreshold",
         AlarmActions=[topic],
         OKActions=[topic],
+        InsufficientDataActions=[topic],
     )
     assert state(clients, "api-p99-latency") == "INSUFFICIENT_DATA"
     normal = [float(v) for v in range(1, 101)]  # p99 = 99
@@ -152,12 +153,17 @@ def test_p99_latency_alarm_goes_ok_alarm_ok_and_notifies_sqs_and_http(
     timed.tick()
     assert state(clients, "api-p99-latency") == "OK"
 
+    clock.set(START + 240)  # minute 3 has no data: with missing data treated as missing
+    timed.tick()
+    assert state(clients, "api-p99-latency") == "INSUFFICIENT_DATA"
+
     envelopes = drain(clients, queue_url)
     messages = [json.loads(e["Message"]) for e in envelopes]
     assert [(m["OldStateValue"], m["NewStateValue"]) for m in messages] == [
         ("INSUFFICIENT_DATA", "OK"),
         ("OK", "ALARM"),
         ("ALARM", "OK"),
+        ("OK", "INSUFFICIENT_DATA"),
     ]
     alarm = messages[1]
     assert envelopes[1]["Subject"] == 'ALARM: "api-p99-latency" in US East (N. Virginia)'
@@ -169,6 +175,7 @@ def test_p99_latency_alarm_goes_ok_alarm_ok_and_notifies_sqs_and_http(
     assert alarm["NewStateReason"].startswith("Threshold Crossed: 1 out of the last 1 datapoints [2000.0")
     assert alarm["AlarmActions"] == [topic]
     assert alarm["OKActions"] == [topic]
+    assert alarm["InsufficientDataActions"] == [topic]
     assert alarm["Trigger"] == {
         "MetricName": "Latency",
         "Namespace": "Shop/API",
@@ -186,13 +193,15 @@ def test_p99_latency_alarm_goes_ok_alarm_ok_and_notifies_sqs_and_http(
     }
 
     deadline = time.monotonic() + 5
-    while len(received) < 3 and time.monotonic() < deadline:
+    while len(received) < 4 and time.monotonic() < deadline:
         time.sleep(0.02)
     notifications = [r for r in received if r.get("Type") == "Notification"]
-    assert [json.loads(n["Message"])["NewStateValue"] for n in notifications] == ["OK", "ALARM", "OK"]
+    states = [json.loads(n["Message"])["NewStateValue"] for n in notifications]
+    assert states == ["OK", "ALARM", "OK", "INSUFFICIENT_DATA"]
 
     history = cloudwatch.describe_alarm_history(AlarmName="api-p99-latency", HistoryItemType="StateUpdate")
     assert [h["HistorySummary"] for h in history["AlarmHistoryItems"]] == [
+        "Alarm updated from OK to INSUFFICIENT_DATA",
         "Alarm updated from ALARM to OK",
         "Alarm updated from OK to ALARM",
         "Alarm updated from INSUFFICIENT_DATA to OK",
