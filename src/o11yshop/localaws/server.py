@@ -232,9 +232,11 @@ class LocalAws:
             return self._json(
                 environ, start_response, "cloudwatch", region_name, target.split(".", 1)[1], "1.0"
             )
-        if signed_for == "monitoring" or path.startswith("/service/GraniteServiceVersion20100801"):
+        if path.startswith(_CBOR_PREFIX) and environ.get("REQUEST_METHOD") == "POST":
+            return self._cbor(environ, start_response, region_name, path[len(_CBOR_PREFIX) :])
+        if signed_for == "monitoring":
             error = not_emulated(
-                "CloudWatch", "over the query or CBOR protocol (use the JSON protocol, as boto3 does)"
+                "CloudWatch", "over the query protocol (use the JSON or CBOR protocol, as the SDKs do)"
             )
             return _query_error(start_response, error)
         if signed_for == "logs":
@@ -322,6 +324,41 @@ class LocalAws:
         )
         return [body]
 
+    def _cbor(
+        self, environ: dict[str, Any], start_response: StartResponse, region: str, op: str
+    ) -> Iterable[bytes]:
+        from o11yshop.localaws import cbor
+
+        headers = [("smithy-protocol", "rpc-v2-cbor"), ("Content-Type", "application/cbor")]
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            raw = environ["wsgi.input"].read(length) if length else b""
+            if "gzip" in environ.get("HTTP_CONTENT_ENCODING", ""):
+                raw = gzip.decompress(raw)
+            try:
+                params = cbor.loads(raw) if raw else {}
+            except ValueError as exc:
+                raise AwsError("SerializationException", f"the request body is not CBOR: {exc}") from exc
+            if not isinstance(params, dict):
+                raise AwsError("SerializationException", "the request body must be a CBOR map")
+            result = self.call("cloudwatch", region, op, params)
+        except AwsError as error:
+            body = cbor.dumps({"__type": error.code, "message": error.message})
+            start_response(
+                _status(error.status),
+                [
+                    *headers,
+                    ("Content-Length", str(len(body))),
+                    ("x-amzn-query-error", f"{error.code};Sender"),
+                ],
+            )
+            return [body]
+        body = cbor.dumps(_timestamps_as_datetimes("cloudwatch", op, result))
+        start_response(
+            "200 OK", [*headers, ("Content-Length", str(len(body))), ("x-amzn-RequestId", str(uuid.uuid4()))]
+        )
+        return [body]
+
     def _rest(
         self, environ: dict[str, Any], start_response: StartResponse, region: str, op: str
     ) -> Iterable[bytes]:
@@ -339,6 +376,40 @@ class LocalAws:
             ],
         )
         return [body]
+
+
+_CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
+
+
+@functools.cache
+def _service_model(service: str) -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model(service)
+
+
+def _timestamps_as_datetimes(service: str, operation: str, result: Any) -> Any:
+    """CBOR carries timestamps as tagged values: mark the response's timestamp members as datetimes."""
+    from datetime import UTC, datetime
+
+    def convert(value: Any, shape: Any) -> Any:
+        if value is None or shape is None:
+            return value
+        kind = shape.type_name
+        if kind == "timestamp" and isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, UTC)
+        if kind == "structure" and isinstance(value, dict):
+            return {k: convert(v, shape.members.get(k)) for k, v in value.items()}
+        if kind == "list" and isinstance(value, list):
+            return [convert(v, shape.member) for v in value]
+        if kind == "map" and isinstance(value, dict):
+            return {k: convert(v, shape.value) for k, v in value.items()}
+        return value
+
+    model = _service_model(service)
+    if operation not in model.operation_names:
+        return result
+    return convert(result, model.operation_model(operation).output_shape)
 
 
 def _status(code: int) -> str:
