@@ -68,13 +68,13 @@ export function CartLineItem({ line, onQuantity, onRemove }: CartLineItemProps) 
           <Price money={line.line_total} className="font-bold" />
         </div>
         <p className="text-sm text-slate-600">
-          <Price money={line.unit_price} /> each · <StockBadge stock={line.stock} />
+          <Price money={line.unit_price} /> each · <StockBadge stock={line.stock} compact />
         </p>
         <div className="flex flex-wrap items-end gap-2">
           <form onSubmit={onSubmit} className="flex items-end gap-2">
             <div>
               <label htmlFor={inputId} className="mb-1 block text-xs font-medium text-slate-700">
-                Quantity of {line.name}
+                Quantity<span className="sr-only"> of {line.name}</span>
               </label>
               <input
                 id={inputId}

@@ -7,11 +7,10 @@ import { ok, type Result } from "@/lib/api/result";
 import type { Cart } from "@/lib/api/types";
 import { readItem, writeItem } from "@/lib/browser-storage";
 import { SHOP_CURRENCY } from "@/lib/shop";
+import { CART_TOKEN_KEY } from "@/lib/storage-keys";
 import { reportError } from "@/lib/telemetry";
 import type { Resource } from "@/lib/use-resource";
 
-/** The cart token lives in localStorage so the cart survives a reload and a closed tab. */
-export const CART_TOKEN_KEY = "o11yshop.cart-token";
 
 export const EMPTY_CART: Cart = {
   status: "open",

@@ -12,6 +12,7 @@ import { PageHeading } from "@/components/ui/page-heading";
 import { shopApi } from "@/lib/api";
 import { describeError, type ApiError } from "@/lib/api/result";
 import { readJson, writeItem } from "@/lib/browser-storage";
+import { CHECKOUT_DRAFT_KEY } from "@/lib/storage-keys";
 import { recordEvent, reportError, usePageTelemetry } from "@/lib/telemetry";
 
 import { CheckoutSteps, type CheckoutStep } from "./checkout-steps";
@@ -27,15 +28,13 @@ import {
   type ShippingErrors,
 } from "./shipping-rules";
 
-/** The draft survives a reload of this tab only (sessionStorage): it holds an address. */
-const DRAFT_KEY = "o11yshop.checkout-shipping";
 
 export function orderCompleteHref(number: string, accessToken: string): string {
   return `/checkout/complete/?number=${encodeURIComponent(number)}&token=${encodeURIComponent(accessToken)}`;
 }
 
 function loadDraft(): ShippingDraft {
-  return readJson("session", DRAFT_KEY, isShippingDraft) ?? EMPTY_SHIPPING;
+  return readJson("session", CHECKOUT_DRAFT_KEY, isShippingDraft) ?? EMPTY_SHIPPING;
 }
 
 type Placing = { state: "idle" } | { state: "placing" } | { state: "failed"; error: ApiError };
@@ -53,7 +52,7 @@ export function CheckoutView() {
 
   function saveDraft(next: ShippingDraft) {
     setDraft(next);
-    writeItem("session", DRAFT_KEY, JSON.stringify(next));
+    writeItem("session", CHECKOUT_DRAFT_KEY, JSON.stringify(next));
   }
 
   function toReview(next: ShippingDraft) {
@@ -72,7 +71,7 @@ export function CheckoutView() {
     const result = await shopApi.orders.checkout(cartToken, idempotencyKey, toShipping(draft));
     if (result.ok) {
       recordEvent("checkout.placed", { order: result.data.order.number });
-      writeItem("session", DRAFT_KEY, null);
+      writeItem("session", CHECKOUT_DRAFT_KEY, null);
       forget();
       router.push(orderCompleteHref(result.data.order.number, result.data.access_token));
       return;
