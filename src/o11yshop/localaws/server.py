@@ -1,9 +1,9 @@
 """One AWS-compatible endpoint on loopback: o11yshop's CloudWatch, Logs and X-Ray in front of moto.
 
-Requests for CloudWatch Logs (``X-Amz-Target: Logs_20140328.*``), CloudWatch
-(``GraniteServiceVersion20100801.*``, the JSON protocol boto3 uses) and X-Ray (REST-JSON,
-recognised by path) are answered here; everything else (SNS, SQS, S3, EventBridge, ...) goes
-to moto's server application unchanged.
+Requests for CloudWatch Logs (``X-Amz-Target: Logs_20140328.*``), CloudWatch (the JSON protocol,
+``GraniteServiceVersion20100801.*``, and the Smithy RPC v2 CBOR one) and X-Ray (REST-JSON,
+recognised by path) are answered here; everything else (SNS, SQS, S3, EventBridge, ...) goes to
+moto's server application unchanged.
 """
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ from typing import Any, Protocol
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from o11yshop.localaws import xray
+from o11yshop.localaws.cloudwatch import CloudWatchRegion
+from o11yshop.localaws.logs import LogsRegion
 from o11yshop.localaws.protocol import AwsError, dumps, not_emulated
+from o11yshop.localaws.state import Journal, moto_changes_state
 
 LOOPBACK = "127.0.0.1"
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -91,8 +94,8 @@ class Region:
     """Everything o11yshop emulates itself for one region."""
 
     xray: xray.XRayRegion
-    logs: Any
-    cloudwatch: Any
+    logs: LogsRegion
+    cloudwatch: CloudWatchRegion
 
 
 class LocalAws:
@@ -109,13 +112,11 @@ class LocalAws:
         self.regions: dict[str, Region] = {}
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.xray_routes = _xray_routes()
-        self.journal: Any = None
+        self.journal: Journal | None = None
         self._deferred = threading.local()
         self._replaying = False
         if state_dir is not None:
             from moto.moto_api._internal import moto_api_backend
-
-            from o11yshop.localaws.state import Journal
 
             moto_api_backend.reset()  # the journal is the whole truth: start from nothing
             journal = Journal(state_dir)
@@ -128,10 +129,8 @@ class LocalAws:
     def region(self, name: str) -> Region:
         found = self.regions.get(name)
         if found is None:
-            from o11yshop.localaws import cloudwatch, logs
-
-            metrics = cloudwatch.CloudWatchRegion(name, self.now, self)
-            found = Region(xray.XRayRegion(name, self.now), logs.LogsRegion(name, self.now, metrics), metrics)
+            metrics = CloudWatchRegion(name, self.now, self)
+            found = Region(xray.XRayRegion(name, self.now), LogsRegion(name, self.now, metrics), metrics)
             self.regions[name] = found
         return found
 
@@ -254,14 +253,12 @@ class LocalAws:
                 start_response, not_emulated("X-Ray", f"{environ.get('REQUEST_METHOD')} {path}")
             )
         if self.journal is not None:
-            self._journal_moto(environ, target)
+            self._journal_moto(self.journal, environ, target)
         result: Iterable[bytes] = self.moto(environ, start_response)
         return result
 
-    def _journal_moto(self, environ: dict[str, Any], target: str) -> None:
+    def _journal_moto(self, journal: Journal, environ: dict[str, Any], target: str) -> None:
         from urllib.parse import parse_qs
-
-        from o11yshop.localaws.state import moto_changes_state
 
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
@@ -282,7 +279,7 @@ class LocalAws:
             }
             if environ.get("CONTENT_TYPE"):
                 headers["Content-Type"] = environ["CONTENT_TYPE"]
-            self.journal.record_http(method, environ.get("PATH_INFO", "/"), query, headers, body)
+            journal.record_http(method, environ.get("PATH_INFO", "/"), query, headers, body)
 
     def _body(self, environ: dict[str, Any]) -> dict[str, Any]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
