@@ -210,3 +210,8 @@ def test_sort_uses_the_documented_natural_order(aws: ClientFactory) -> None:
     assert ascending[:12] == documented[:12]  # every non-number first, in natural order
     assert [float(v) for v in ascending[12:]] == [0.0, 1.0, 1.0, 2.0, 3.0]  # then the numbers ("01" is 1)
     assert sorted_names("desc")[:2] == ["3", "2"]
+
+
+def test_time_aggregates_are_shown_as_times(logs: Any) -> None:
+    rows, _ = query(logs, "stats min(@timestamp) as first, max(@timestamp) as last, count(*) as n")
+    assert rows == [{"first": minute(5), "last": minute(125), "n": "8"}]

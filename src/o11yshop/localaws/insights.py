@@ -751,19 +751,26 @@ def _stats(query: Query, rest: str) -> None:
         tokens.expect("(")
         argument: Expr | None
         extra = None
+        time_aggregate = False
         if tokens.peek_word() == "*":
             tokens.take()
             argument = None
             if function != "count":
                 raise _error(f"{name}(*) is not valid")
         else:
+            argument_start = tokens.pos
             argument = ExprParser(tokens).parse()
+            argument_text = _source_text(tokens, argument_start)
+            if function in ("min", "max", "earliest", "latest") and argument_text in query.time_columns:
+                time_aggregate = True
             if function == "pct":
                 tokens.expect(",")
                 kind, number = tokens.take()
                 extra = float(number)
         tokens.expect(")")
         column = _alias(tokens, _source_text(tokens, start))
+        if time_aggregate:
+            query.time_columns.add(column)  # min(@timestamp) is shown as a time, as the console does
         aggregates.append(
             Aggregate(
                 column,
