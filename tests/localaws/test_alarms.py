@@ -7,6 +7,7 @@ CloudWatch alarms treat missing data", "Alarm events and EventBridge"/SNS messag
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -65,6 +66,8 @@ def http_subscriber() -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
 
 def topic_with_queue(clients: ClientFactory, name: str) -> tuple[str, str]:
+    """A fresh topic and queue (moto's state outlives an endpoint within the process)."""
+    name = f"{name}-{secrets.token_hex(4)}"
     sns, sqs = clients("sns"), clients("sqs")
     topic = sns.create_topic(Name=name)["TopicArn"]
     queue_url = sqs.create_queue(QueueName=f"{name}-queue")["QueueUrl"]

@@ -116,9 +116,8 @@ class LocalAws:
         self._deferred = threading.local()
         self._replaying = False
         if state_dir is not None:
-            from moto.moto_api._internal import moto_api_backend
-
-            moto_api_backend.reset()  # the journal is the whole truth: start from nothing
+            # moto keeps its state in the process: replaying its requests assumes a new process,
+            # which is what a restart of the command is.
             journal = Journal(state_dir)
             journal.replay(self)
             self.journal = journal
