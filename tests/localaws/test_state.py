@@ -107,7 +107,12 @@ def test_a_torn_last_line_is_skipped(tmp_path: Path) -> None:
     with open(tmp_path / "journal.jsonl", "ab") as journal:
         journal.write(b'{"k": "op", "t": 1, "s": "logs", "r": "us-e')  # the process died mid-write
     with running_endpoint(state_dir=tmp_path) as second:
-        check_everything(make_client_factory(second.url), written, "INSUFFICIENT_DATA")
+        aws = make_client_factory(second.url)
+        check_everything(aws, written, "INSUFFICIENT_DATA")
+        aws("logs").create_log_group(logGroupName="/after-the-crash")
+    with running_endpoint(state_dir=tmp_path) as third:  # what was written after the torn line is kept
+        groups = make_client_factory(third.url)("logs").describe_log_groups()["logGroups"]
+        assert {g["logGroupName"] for g in groups} == {"/kept", "/after-the-crash"}
 
 
 def _free_port() -> int:

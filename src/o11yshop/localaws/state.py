@@ -53,9 +53,16 @@ class Journal:
         with self._lock:
             if self._file is None:
                 self._file = open(self.path, "ab")  # noqa: SIM115 - held open for the endpoint's lifetime
+                if self._file.tell() and not self._ends_with_newline():
+                    self._file.write(b"\n")  # end a line torn by a crash, so it cannot swallow the next one
             self._file.write(line)
             self._file.flush()
             os.fsync(self._file.fileno())
+
+    def _ends_with_newline(self) -> bool:
+        with open(self.path, "rb") as existing:
+            existing.seek(-1, os.SEEK_END)
+            return existing.read(1) == b"\n"
 
     def record(
         self, service: str, region: str, operation: str, params: dict[str, Any], moment: float
@@ -80,21 +87,19 @@ class Journal:
             return 0
         count = 0
         with open(self.path, "rb") as source:
-            lines = source.read().split(b"\n")
-        for raw in lines:
-            if not raw.strip():
-                continue
-            try:
-                entry = json.loads(raw)
-            except ValueError:
-                continue  # only the last line can be torn: it was being written when the process died
-            if entry["k"] == "op":
-                app.replay(entry["s"], entry["r"], entry["o"], entry["p"], entry["t"])
-            else:
-                app.replay_http(
-                    entry["m"], entry["path"], entry["q"], entry["h"], base64.b64decode(entry["b"])
-                )
-            count += 1
+            for raw in source:
+                if not raw.strip():
+                    continue
+                try:
+                    entry = json.loads(raw)
+                except ValueError:
+                    continue  # only a last line can be torn: it was being written when the process died
+                if entry["k"] == "op":
+                    app.replay(entry["s"], entry["r"], entry["o"], entry["p"], entry["t"])
+                else:
+                    body = base64.b64decode(entry["b"])
+                    app.replay_http(entry["m"], entry["path"], entry["q"], entry["h"], body)
+                count += 1
         return count
 
     def close(self) -> None:
