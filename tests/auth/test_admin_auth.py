@@ -87,6 +87,13 @@ def test_login_gives_a_token_that_works(api):
     me = api.get("/api/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.json()["email"] == ADMIN_EMAIL
     assert me.json()["role"] == "admin"
+    logins = api.get(
+        "/api/admin/audit",
+        params={"entity_type": "admin_user", "entity_id": me.json()["id"]},
+        headers={"Authorization": f"Bearer {body['access_token']}"},
+    ).json()
+    assert logins[0]["action"] == "admin.login"
+    assert logins[0]["after"] == {"client_address": "127.0.0.1"}
 
 
 def test_wrong_password_and_unknown_account_look_the_same(api):

@@ -98,14 +98,14 @@ class AdminService:
                 .limit(page_size)
             )
         )
-        levels = self._levels([p.id for p in rows])
+        levels = self.inventory.levels_if_up([p.id for p in rows])
         return AdminProductPage(
             items=[self._product_out(p, levels) for p in rows], total=total, page=page, page_size=page_size
         )
 
     def get_product(self, product_id: int) -> AdminProduct:
         product = self._product(self.read, product_id)
-        return self._product_out(product, self._levels([product_id]))
+        return self._product_out(product, self.inventory.levels_if_up([product_id]))
 
     def create_product(self, body: ProductCreate) -> AdminProduct:
         category = self._category(body.category_id)
@@ -128,7 +128,7 @@ class AdminService:
             self.write, self.admin, "product.create", "product", product.id, None, product_state(product)
         )
         product = self._product(self.write, product.id)
-        return self._product_out(product, self._levels([product.id]))
+        return self._product_out(product, self.inventory.levels_if_up([product.id]))
 
     def update_product(self, product_id: int, body: ProductUpdate) -> AdminProduct:
         product = self._product(self.write, product_id)
@@ -158,7 +158,7 @@ class AdminService:
                 {k: v for k, v in after.items() if before[k] != v},
             )
         product = self._product(self.write, product_id)
-        return self._product_out(product, self._levels([product_id]))
+        return self._product_out(product, self.inventory.levels_if_up([product_id]))
 
     def delete_product(self, product_id: int) -> DeleteResult:
         product = self._product(self.read, product_id)
@@ -199,7 +199,7 @@ class AdminService:
         if text and text.strip():
             query = query.where(search_condition(text.strip()))
         products = self.read.execute(query.order_by(Product.id)).all()
-        levels = self._levels([p.id for p in products])
+        levels = self.inventory.levels_if_up([p.id for p in products])
         rows = [
             AdminStockRow(
                 product_id=p.id,
@@ -282,7 +282,7 @@ class AdminService:
         midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         count, revenue = OrderRepository(self.read).placed_since(midnight)
         ids = list(self.read.scalars(select(Product.id).where(Product.deleted_at.is_(None))))
-        levels = self._levels(ids)
+        levels = self.inventory.levels_if_up(ids)
         low = (
             None
             if levels is None
@@ -331,14 +331,6 @@ class AdminService:
         ]
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def _levels(self, product_ids: list[int]) -> dict[int, StockLevel] | None:
-        if not product_ids:
-            return {}
-        try:
-            return self.inventory.levels(product_ids)
-        except InventoryUnavailable:
-            return None
 
     def _product_out(self, product: Product, levels: dict[int, StockLevel] | None) -> AdminProduct:
         return AdminProduct(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from o11yshop.admin.audit import record_change
 from o11yshop.auth.passwords import hash_password, verify_password
 from o11yshop.auth.ratelimit import SlidingWindow
 from o11yshop.auth.schemas import AdminOut, LoginRequest, Role, TokenOut, permissions_of
@@ -61,7 +62,7 @@ def login(
         raise BadCredentials("e-mail or password is wrong")
     limits.per_account.reset(email)
     admin.last_login_at = utcnow()
-    session.flush()
+    record_change(session, admin, "admin.login", "admin_user", admin.id, None, {"client_address": address})
     token = issue_token(
         settings.jwt_secret.get_secret_value(), admin.id, admin.role, settings.jwt_ttl_seconds
     )

@@ -15,7 +15,6 @@ from o11yshop.catalog.service import image_url, stock_of
 from o11yshop.db.models import Cart, CartItem, Product
 from o11yshop.http.problems import AppError, Conflict, FieldError, Invalid, NotFound
 from o11yshop.inventory.client import InventoryClient, InventoryUnavailable
-from o11yshop.inventory.schemas import StockLevel
 
 log = logging.getLogger("o11yshop.cart")
 
@@ -101,7 +100,7 @@ class CartService:
 
     def view_of(self, cart: Cart) -> CartOut:
         products = self.catalog.visible_products([i.product_id for i in cart.items]) if cart.items else {}
-        levels = self._levels(list(products)) if cart.status == "open" else {}
+        levels = self.inventory.levels_if_up(products) if cart.status == "open" else {}
         lines = []
         for item in cart.items:
             product = products.get(item.product_id)
@@ -163,11 +162,3 @@ class CartService:
             return
         if wanted > level.available:
             raise NotEnoughStock(product.id, wanted, max(level.available, 0))
-
-    def _levels(self, product_ids: list[int]) -> dict[int, StockLevel] | None:
-        if not product_ids:
-            return {}
-        try:
-            return self.inventory.levels(product_ids)
-        except InventoryUnavailable:
-            return None

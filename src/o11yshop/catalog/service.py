@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 
 from sqlalchemy.orm import Session
@@ -20,10 +19,9 @@ from o11yshop.catalog.schemas import (
 )
 from o11yshop.db.models import Product
 from o11yshop.http.problems import Invalid, NotFound
-from o11yshop.inventory.client import InventoryClient, InventoryUnavailable
+from o11yshop.inventory.client import InventoryClient
 from o11yshop.inventory.schemas import StockLevel, StockStatus
 
-log = logging.getLogger("o11yshop.catalog")
 UNKNOWN_STOCK = Stock(status=StockStatus.unknown, available=None)
 
 
@@ -86,7 +84,7 @@ class CatalogService:
             offset=(page - 1) * page_size,
             limit=page_size,
         )
-        levels = self.stock_levels([p.id for p in rows])
+        levels = self.inventory.levels_if_up([p.id for p in rows])
         return ProductPage(
             items=[summary(p, stock_of(levels.get(p.id) if levels is not None else None)) for p in rows],
             total=total,
@@ -99,16 +97,6 @@ class CatalogService:
         product = self.repo.visible_product(product_id)
         if product is None:
             raise NotFound(f"no product {product_id}")
-        levels = self.stock_levels([product_id])
+        levels = self.inventory.levels_if_up([product_id])
         base = summary(product, stock_of(levels.get(product_id) if levels is not None else None))
         return ProductDetail(**base.model_dump(), description=product.description)
-
-    def stock_levels(self, product_ids: list[int]) -> dict[int, StockLevel] | None:
-        """Stock from the inventory service, or None when it is down: the catalog still answers."""
-        if not product_ids:
-            return {}
-        try:
-            return self.inventory.levels(product_ids)
-        except InventoryUnavailable as exc:
-            log.warning("stock status unknown: %s", exc.detail)
-            return None

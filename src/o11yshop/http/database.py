@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from o11yshop.db.engine import make_engine, make_session_factory
+from o11yshop.db.engine import make_engine, make_session_factory, session_scope
 
 
 @dataclass
@@ -42,15 +42,8 @@ def database(request: Request) -> Database:
 
 
 def _write_session(request: Request) -> Iterator[Session]:
-    session = database(request).write()
-    try:
+    with session_scope(database(request).write) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def _read_session(request: Request) -> Iterator[Session]:

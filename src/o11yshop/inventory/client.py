@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +22,7 @@ from o11yshop.inventory.schemas import (
 )
 
 LOOKUP_BATCH = 200
+log = logging.getLogger("o11yshop.inventory.client")
 
 
 class InventoryUnavailable(ServiceUnavailable):
@@ -54,6 +56,17 @@ class InventoryClient:
                 level = StockLevel.model_validate(item)
                 out[level.product_id] = level
         return out
+
+    def levels_if_up(self, product_ids: Iterable[int]) -> dict[int, StockLevel] | None:
+        """Like ``levels``, but None when the inventory cannot answer: callers show "unknown"."""
+        ids = list(product_ids)
+        if not ids:
+            return {}
+        try:
+            return self.levels(ids)
+        except InventoryUnavailable as exc:
+            log.warning("stock status unknown: %s", exc.detail)
+            return None
 
     def level(self, product_id: int) -> StockLevel:
         return StockLevel.model_validate(self._call("GET", f"/api/stock/{product_id}"))

@@ -81,17 +81,7 @@ def order_out(order: Order) -> OrderOut:
         subtotal=money(order.subtotal_minor),
         shipping_fee=money(order.shipping_minor),
         total=money(order.total_minor),
-        shipping=Shipping(
-            name=order.ship_name,
-            email=order.ship_email,
-            phone=order.ship_phone,
-            postal_code=order.ship_postal_code,
-            region=order.ship_region,
-            city=order.ship_city,
-            line1=order.ship_line1,
-            line2=order.ship_line2,
-            country=order.ship_country,
-        ),
+        shipping=Shipping(**{field: getattr(order, f"ship_{field}") for field in Shipping.model_fields}),
     )
 
 
@@ -234,15 +224,7 @@ class CheckoutService:
                 subtotal_minor=snapshot.subtotal,
                 shipping_minor=fee,
                 total_minor=snapshot.subtotal + fee,
-                ship_name=shipping.name,
-                ship_email=str(shipping.email),
-                ship_phone=shipping.phone,
-                ship_postal_code=shipping.postal_code,
-                ship_region=shipping.region,
-                ship_city=shipping.city,
-                ship_line1=shipping.line1,
-                ship_line2=shipping.line2,
-                ship_country=shipping.country,
+                **{f"ship_{field}": str(value) for field, value in shipping},
                 items=snapshot.lines,
             )
             session.add(order)
