@@ -48,6 +48,9 @@ def to_epoch(value: Any) -> float:
     """A timestamp as the JSON protocols send it (epoch seconds) or as ISO 8601, in epoch seconds."""
     if isinstance(value, bool):
         raise invalid(f"not a timestamp: {value!r}")
+    if isinstance(value, datetime):
+        # the query protocol's parser gives naive datetimes in UTC
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):

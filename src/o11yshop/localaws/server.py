@@ -1,7 +1,7 @@
 """One AWS-compatible endpoint on loopback: o11yshop's CloudWatch, Logs and X-Ray in front of moto.
 
 Requests for CloudWatch Logs (``X-Amz-Target: Logs_20140328.*``), CloudWatch (the JSON protocol,
-``GraniteServiceVersion20100801.*``, and the Smithy RPC v2 CBOR one) and X-Ray (REST-JSON,
+``GraniteServiceVersion20100801.*``, Smithy RPC v2 CBOR and query) and X-Ray (REST-JSON,
 recognised by path) are answered here; everything else (SNS, SQS, S3, EventBridge, ...) goes to
 moto's server application unchanged.
 """
@@ -233,10 +233,7 @@ class LocalAws:
         if path.startswith(_CBOR_PREFIX) and environ.get("REQUEST_METHOD") == "POST":
             return self._cbor(environ, start_response, region_name, path[len(_CBOR_PREFIX) :])
         if signed_for == "monitoring":
-            error = not_emulated(
-                "CloudWatch", "over the query protocol (use the JSON or CBOR protocol, as the SDKs do)"
-            )
-            return _query_error(start_response, error)
+            return self._query(environ, start_response, region_name)
         if signed_for == "logs":
             return _json_error(
                 start_response, not_emulated("CloudWatch Logs", f"request {target or path}"), "1.1"
@@ -320,6 +317,51 @@ class LocalAws:
         )
         return [body]
 
+    def _query(self, environ: dict[str, Any], start_response: StartResponse, region: str) -> Iterable[bytes]:
+        """CloudWatch over the query protocol (older SDKs and AWS CLI versions), parsed and answered with
+        moto's protocol machinery and botocore's model."""
+        from urllib.parse import parse_qsl
+
+        from moto.core.parse import QueryParser
+        from moto.core.serialize import QuerySerializer
+        from werkzeug.datastructures import Headers, MultiDict
+
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        if "gzip" in environ.get("HTTP_CONTENT_ENCODING", ""):
+            raw = gzip.decompress(raw)
+        text = raw.decode("utf-8", "replace")
+        values = MultiDict(parse_qsl(environ.get("QUERY_STRING", "")) + parse_qsl(text))
+        operation = values.get("Action") or ""
+        model = _moto_service_model("cloudwatch")
+        if operation not in model.operation_names:
+            return _query_error(
+                start_response, not_emulated("CloudWatch", operation or "request without Action")
+            )
+        try:
+            operation_model = model.operation_model(operation)
+            parser = QueryParser(operation_model, map_type=dict)
+            params = parser.parse(
+                {
+                    "method": "POST",
+                    "values": values,
+                    "headers": Headers(),
+                    "body": text,
+                    "url_path": "/",
+                    "url_params": {},
+                }
+            )
+            result = self.call("cloudwatch", region, operation, params)
+        except AwsError as error:
+            return _query_error(start_response, error)
+        response = QuerySerializer(operation_model).serialize(
+            _timestamps_as_datetimes("cloudwatch", operation, result)
+        )
+        body = response["body"].encode() if isinstance(response["body"], str) else response["body"]
+        headers = [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))]
+        start_response("200 OK", [*headers, ("x-amzn-RequestId", str(uuid.uuid4()))])
+        return [body]
+
     def _cbor(
         self, environ: dict[str, Any], start_response: StartResponse, region: str, op: str
     ) -> Iterable[bytes]:
@@ -375,6 +417,15 @@ class LocalAws:
 
 
 _CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
+
+
+@functools.cache
+def _moto_service_model(service: str) -> Any:
+    import botocore.session
+    from moto.core.model import ServiceModel
+
+    loader = botocore.session.get_session().get_component("data_loader")
+    return ServiceModel(loader.load_service_model(service, "service-2"), service)
 
 
 @functools.cache
