@@ -19,7 +19,8 @@ interface Settled<T> {
 /**
  * Load something from the API in the browser. `key` names what is loaded: when it changes the
  * resource goes back to loading and loads again; `null` waits (e.g. until the URL is known).
- * Returns the resource and `reload`, the way forward after an error.
+ * Returns the resource and `reload`: after an error it shows loading again; after a success it
+ * keeps the current data on screen until the fresh copy replaces it.
  */
 export function useResource<T>(key: string | null, load: () => Promise<Result<T>>): [Resource<T>, () => void] {
   const [settled, setSettled] = useState<Settled<T> | null>(null);
@@ -45,8 +46,10 @@ export function useResource<T>(key: string | null, load: () => Promise<Result<T>
 
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
 
-  if (key === null || settled === null || settled.key !== key || settled.attempt !== attempt) {
-    return [{ state: "loading" }, reload];
+  if (key === null || settled === null || settled.key !== key) return [{ state: "loading" }, reload];
+  if (settled.attempt !== attempt) {
+    // Reloading the same thing: keep showing what we have (no flash) until the fresh copy arrives.
+    return [settled.result.ok ? { state: "ready", data: settled.result.data } : { state: "loading" }, reload];
   }
   const { result } = settled;
   return [result.ok ? { state: "ready", data: result.data } : { state: "error", error: result.error }, reload];

@@ -1,0 +1,3 @@
+export function stockItemHref(productId: number): string {
+  return `/admin/inventory/item/?id=${productId}`;
+}
