@@ -368,6 +368,11 @@ def test_sampling_rules_and_targets(aws: ClientFactory) -> None:
     with pytest.raises(ClientError):
         xray.create_sampling_rule(SamplingRule={**rule, "RuleName": "bad", "FixedRate": 2})
 
+    xray.tag_resource(ResourceARN=created["RuleARN"], Tags=[{"Key": "team", "Value": "shop"}])
+    assert xray.list_tags_for_resource(ResourceARN=created["RuleARN"])["Tags"] == [
+        {"Key": "team", "Value": "shop"}
+    ]
+
 
 def test_operations_not_emulated_are_refused_by_name(aws: ClientFactory) -> None:
     with pytest.raises(ClientError) as caught:

@@ -190,6 +190,7 @@ class XRayRegion:
         self.rules: dict[str, dict[str, Any]] = {}
         self.rule_times: dict[str, tuple[float, float]] = {}
         self.clients: dict[str, dict[str, float]] = {}
+        self.tags: dict[str, dict[str, str]] = {}
         self._add_default_rule()
 
     def _add_default_rule(self) -> None:
@@ -456,6 +457,8 @@ class XRayRegion:
             or {"InsightsEnabled": False, "NotificationsEnabled": False},
         }
         self.groups[name] = group
+        if params.get("Tags"):
+            self.tags[group["GroupARN"]] = {t["Key"]: t["Value"] for t in params["Tags"]}
         return {"Group": group}
 
     def get_group(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -478,6 +481,31 @@ class XRayRegion:
         group = self._find_group(params.get("GroupName"), params.get("GroupARN"))
         del self.groups[group["GroupName"]]
         return {}
+
+    # --- tags -------------------------------------------------------------------------------------
+
+    def _known(self, arn: str) -> None:
+        known = {g["GroupARN"] for g in self.groups.values()} | {r["RuleARN"] for r in self.rules.values()}
+        if arn not in known:
+            raise AwsError("ResourceNotFoundException", f"Resource {arn} not found", 404)
+
+    def tag_resource(self, params: dict[str, Any]) -> dict[str, Any]:
+        arn = require(params, "ResourceARN")
+        self._known(arn)
+        self.tags.setdefault(arn, {}).update({t["Key"]: t["Value"] for t in require(params, "Tags")})
+        return {}
+
+    def untag_resource(self, params: dict[str, Any]) -> dict[str, Any]:
+        arn = require(params, "ResourceARN")
+        self._known(arn)
+        for key in require(params, "TagKeys"):
+            self.tags.get(arn, {}).pop(key, None)
+        return {}
+
+    def list_tags_for_resource(self, params: dict[str, Any]) -> dict[str, Any]:
+        arn = require(params, "ResourceARN")
+        self._known(arn)
+        return {"Tags": [{"Key": k, "Value": v} for k, v in self.tags.get(arn, {}).items()]}
 
     # --- sampling ---------------------------------------------------------------------------------
 
@@ -517,6 +545,8 @@ class XRayRegion:
         self.rules[name] = rule
         now = self.now()
         self.rule_times[name] = (now, now)
+        if params.get("Tags"):
+            self.tags[rule["RuleARN"]] = {t["Key"]: t["Value"] for t in params["Tags"]}
         return {"SamplingRuleRecord": self._record(name)}
 
     def _rule_by(self, params: dict[str, Any]) -> str:
@@ -753,6 +783,9 @@ OPERATIONS: dict[str, Callable[[XRayRegion, dict[str, Any]], dict[str, Any]]] = 
     "DeleteSamplingRule": XRayRegion.delete_sampling_rule,
     "GetSamplingRules": XRayRegion.get_sampling_rules,
     "GetSamplingTargets": XRayRegion.get_sampling_targets,
+    "TagResource": XRayRegion.tag_resource,
+    "UntagResource": XRayRegion.untag_resource,
+    "ListTagsForResource": XRayRegion.list_tags_for_resource,
 }
 READ_ONLY = {
     "GetTraceSummaries",
@@ -762,4 +795,5 @@ READ_ONLY = {
     "GetGroup",
     "GetGroups",
     "GetSamplingRules",
+    "ListTagsForResource",
 }
