@@ -267,7 +267,10 @@ class ExprParser:
             parts.append(self.parse_and())
         if len(parts) == 1:
             return parts[0]
-        return lambda r: any(p(r) for p in parts)
+        if len(parts) == 2:
+            first, second = parts
+            return lambda r: _truthy(first(r)) or _truthy(second(r))
+        return lambda r: any(_truthy(p(r)) for p in parts)
 
     def parse_and(self) -> Expr:
         parts = [self.parse_not()]
@@ -276,7 +279,10 @@ class ExprParser:
             parts.append(self.parse_not())
         if len(parts) == 1:
             return parts[0]
-        return lambda r: all(p(r) for p in parts)
+        if len(parts) == 2:
+            first, second = parts
+            return lambda r: _truthy(first(r)) and _truthy(second(r))
+        return lambda r: all(_truthy(p(r)) for p in parts)
 
     def parse_not(self) -> Expr:
         if self.t.peek_word() in ("not", "!"):
