@@ -215,3 +215,10 @@ def test_sort_uses_the_documented_natural_order(aws: ClientFactory) -> None:
 def test_time_aggregates_are_shown_as_times(logs: Any) -> None:
     rows, _ = query(logs, "stats min(@timestamp) as first, max(@timestamp) as last, count(*) as n")
     assert rows == [{"first": minute(5), "last": minute(125), "n": "8"}]
+
+
+def test_sort_by_an_aggregate_as_written(logs: Any) -> None:
+    rows, _ = query(logs, "filter ispresent(service) | stats count(*) by service | sort count(*) desc")
+    assert rows == [{"service": "api", "count(*)": "4"}, {"service": "inventory", "count(*)": "3"}]
+    rows, _ = query(logs, "stats count() as n")
+    assert rows == [{"n": "8"}]

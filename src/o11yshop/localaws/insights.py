@@ -404,7 +404,16 @@ class ExprParser:
     def parse_function(self, name: str) -> Expr:
         lowered = name.lower()
         if lowered in AGGREGATES:
-            raise _error(f"{name}() can only be used in stats")
+            # After stats, ``count(*)`` names the column stats made (``sort count(*) desc``).
+            start = self.t.pos - 1
+            depth = 0
+            while True:
+                text = self.t.take()[1]
+                depth += {"(": 1, ")": -1}.get(text, 0)
+                if depth == 0:
+                    break
+            column = _source_text(self.t, start)
+            return lambda r: r[column]
         function = FUNCTIONS.get(lowered)
         if function is None:
             raise _refuse(f"function {name}()")
@@ -758,11 +767,12 @@ def _stats(query: Query, rest: str) -> None:
         argument: Expr | None
         extra = None
         time_aggregate = False
-        if tokens.peek_word() == "*":
-            tokens.take()
+        if tokens.peek_word() in ("*", ")"):
+            if tokens.peek_word() == "*":
+                tokens.take()
             argument = None
             if function != "count":
-                raise _error(f"{name}(*) is not valid")
+                raise _error(f"{name}() needs a field")
         else:
             argument_start = tokens.pos
             argument = ExprParser(tokens).parse()
