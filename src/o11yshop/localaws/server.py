@@ -526,6 +526,13 @@ class Endpoint:
         self.app.tick()
 
 
+def _make_server(port: int, app: LocalAws) -> BaseWSGIServer:
+    # moto's request handler keeps headers werkzeug would drop (S3 metadata with underscores).
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    return make_server(LOOPBACK, port, app, threaded=True, request_handler=MotoRequestHandler)
+
+
 def _ticker(app: LocalAws, every: float, stop: threading.Event) -> None:
     while not stop.wait(every):
         app.tick()
@@ -548,7 +555,7 @@ def running_endpoint(
     """
     app = LocalAws(clock=clock, state_dir=state_dir)
     daemon = _start_daemon(app, xray_daemon_port)
-    server = make_server(LOOPBACK, port, app, threaded=True)
+    server = _make_server(port, app)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="local-aws", daemon=True
     )
@@ -612,12 +619,12 @@ def serve(
     if xray_daemon_port is not None:
         try:
             daemon = _start_daemon(app, xray_daemon_port)
-            sampling = make_server(LOOPBACK, xray_daemon_port, app, threaded=True)
+            sampling = _make_server(xray_daemon_port, app)
             threading.Thread(target=sampling.serve_forever, name="local-aws-xray-tcp", daemon=True).start()
         except OSError as error:
             message = f"not standing in for the X-Ray daemon on port {xray_daemon_port}: {error}"
             print(f"o11yshop local-aws: {message}", file=sys.stderr)
-    server: BaseWSGIServer = make_server(LOOPBACK, port, app, threaded=True)
+    server = _make_server(port, app)
     stop = threading.Event()
     ticker = threading.Thread(
         target=_ticker, args=(app, evaluate_every, stop), name="local-aws-alarms", daemon=True
