@@ -74,6 +74,7 @@ def test_error_counts_by_service_per_minute(logs: Any) -> None:
     ]
     assert stats["recordsMatched"] == 5.0  # the plain-text line has no level field
     assert stats["recordsScanned"] == 8.0
+    assert stats["logGroupsScanned"] == 1.0
 
 
 def test_aggregate_functions(logs: Any) -> None:

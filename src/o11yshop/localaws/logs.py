@@ -537,6 +537,7 @@ class LogsRegion:
             )
         limit = params.get("limit")
         results, stats = insights.run(query, rows, limit=limit)
+        stats["logGroupsScanned"] = float(len(groups))
         query_id = str(uuid.uuid4())
         self.queries[query_id] = {
             "queryId": query_id,
