@@ -30,7 +30,7 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 180_000,
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-    stdout: "ignore",
+    stdout: "pipe",
     stderr: "pipe",
     env: {
       E2E_API_PORT: String(API_PORT),

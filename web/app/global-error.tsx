@@ -15,10 +15,10 @@ export default function GlobalError({ error, reset }: { error: Error & { digest?
             <button type="button" className="btn-primary" onClick={reset}>
               Try again
             </button>
-            {/* A full load, not client navigation: the app state may be what broke. */}
-            <a className="btn-secondary" href="/">
+            {/* A full load, not client navigation: the app's state may be what broke. */}
+            <button type="button" className="btn-secondary" onClick={() => window.location.assign("/")}>
               Go to the shop
-            </a>
+            </button>
           </div>
         </main>
       </body>

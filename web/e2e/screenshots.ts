@@ -6,9 +6,39 @@ import { expect, type Page } from "@playwright/test";
 
 export const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "test-results", "screenshots");
 
-/** Save the whole page as test-results/screenshots/<screen>-<width>.png once nothing is loading. */
+interface ScreenProblems {
+  unlabelled: string[];
+  noAlt: string[];
+  overflow: number;
+}
+
+/** What every screen must get right at every width: labels, alt text, no sideways scrolling. */
+async function screenProblems(page: Page): Promise<ScreenProblems> {
+  return page.evaluate(() => {
+    const describe = (el: Element) => el.outerHTML.slice(0, 120);
+    const controls = Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea"));
+    const unlabelled = controls
+      .filter((el) => {
+        const control = el as HTMLInputElement;
+        return (control.labels?.length ?? 0) === 0 && !control.getAttribute("aria-label") && !control.getAttribute("aria-labelledby");
+      })
+      .map(describe);
+    const noAlt = Array.from(document.querySelectorAll("img")).filter((img) => !img.hasAttribute("alt")).map(describe);
+    const overflow = document.documentElement.scrollWidth - window.innerWidth;
+    return { unlabelled, noAlt, overflow };
+  });
+}
+
+/**
+ * Save the whole page as test-results/screenshots/<screen>-<width>.png once nothing is loading,
+ * after checking that its inputs are labelled, its images have alt text and it fits the width.
+ */
 export async function screenshot(page: Page, screen: string): Promise<void> {
   await expect(page.getByRole("status").filter({ hasText: /Loading|Checking your sign-in/ })).toHaveCount(0);
+  const problems = await screenProblems(page);
+  expect(problems.unlabelled, `${screen}: inputs without a label`).toEqual([]);
+  expect(problems.noAlt, `${screen}: images without alt`).toEqual([]);
+  expect(problems.overflow, `${screen}: wider than the window`).toBeLessThanOrEqual(0);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const width = page.viewportSize()?.width ?? 0;
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${screen}-${width}.png`), fullPage: true });

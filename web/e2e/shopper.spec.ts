@@ -101,7 +101,7 @@ test("shopper: browse, fill and edit a cart, fix a refused field, place an order
   // The order number, and an empty cart.
   await expect(page).toHaveURL(/\/checkout\/complete\/\?number=/);
   const number = (await page.getByTestId("order-number").innerText()).trim();
-  expect(number).toMatch(/^[A-Z0-9-]{6,}$/);
+  expect(number).toMatch(/^OS-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   await expect(page.getByTestId("order-total")).toBeVisible();
   await expect(page.getByRole("link", { name: "Cart, 0 items" })).toBeVisible();
   await screenshot(page, "order-complete");

@@ -2,7 +2,7 @@
 // non-default ports, for Playwright's webServer. SIGTERM/SIGINT stop it and remove the temp dir.
 // Usage: node e2e/start-stack.mjs  (env: E2E_API_PORT, E2E_ADMIN_PASSWORD; see e2e/stack.ts)
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,10 +30,16 @@ const env = {
   O11YSHOP_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD ?? "e2e-only-password",
 };
 
+// The shop's own output goes to a file, kept for reading after a failed run.
+mkdirSync(join(webDir, "test-results"), { recursive: true });
+const logPath = join(webDir, "test-results", "stack.log");
+const log = openSync(logPath, "w");
+console.log(`start-stack: shop output in ${logPath}`);
+
 const cleanUp = () => rmSync(workDir, { recursive: true, force: true });
 const uv = ["run", "--frozen", "o11yshop"];
 for (const step of [["migrate"], ["seed", "--if-empty"]]) {
-  const done = spawnSync("uv", [...uv, ...step], { cwd: repoRoot, env, stdio: "inherit" });
+  const done = spawnSync("uv", [...uv, ...step], { cwd: repoRoot, env, stdio: ["ignore", log, log] });
   if (done.status !== 0) {
     cleanUp();
     console.error(`start-stack: o11yshop ${step.join(" ")} failed (${done.status ?? done.signal})`);
@@ -41,7 +47,7 @@ for (const step of [["migrate"], ["seed", "--if-empty"]]) {
   }
 }
 
-const shop = spawn("uv", [...uv, "up"], { cwd: repoRoot, env, stdio: "inherit" });
+const shop = spawn("uv", [...uv, "up"], { cwd: repoRoot, env, stdio: ["ignore", log, log] });
 let stopping = false;
 const stop = (signal) => {
   if (stopping) return;
@@ -51,6 +57,7 @@ const stop = (signal) => {
 process.on("SIGTERM", () => stop("SIGTERM"));
 process.on("SIGINT", () => stop("SIGTERM"));
 shop.on("exit", (code, signal) => {
+  if (!stopping) console.error(`start-stack: the shop stopped by itself (${code ?? signal}); see ${logPath}`);
   cleanUp();
   process.exit(stopping ? 0 : (code ?? (signal ? 1 : 0)));
 });
