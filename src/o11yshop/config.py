@@ -6,13 +6,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-only-o11yshop-secret-change-me"  # noqa: S105 - refused outside development
 
 Environment = Literal["development", "test", "production"]
-TelemetryMode = Literal["off"]
+TelemetryMode = Literal["off", "aws"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     api_port: int = Field(8000, ge=1, le=65535, description="port of the api process (shop and /api)")
     inventory_port: int = Field(8001, ge=1, le=65535, description="port of the inventory process")
     local_aws_port: int = Field(4566, ge=1, le=65535, description="port of the embedded local AWS endpoint")
+    local_aws_state_dir: Path | None = Field(
+        Path("var/aws"), description="where `up` keeps the local AWS endpoint's data across restarts"
+    )
     inventory_url: str | None = Field(
         None, description="base URL the api uses to reach inventory (default: http://HOST:INVENTORY_PORT)"
     )
@@ -35,7 +38,22 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr = Field(SecretStr(DEV_JWT_SECRET), description="HMAC key for admin tokens")
     jwt_ttl_seconds: int = Field(900, ge=30, le=86400, description="lifetime of an admin token")
     log_level: LogLevel = Field("INFO", description="root log level")
-    telemetry: TelemetryMode = Field("off", description="observability approach (aws and otel come later)")
+    log_levels: dict[str, LogLevel] = Field(
+        default_factory=dict, description='per-logger levels, JSON: {"sqlalchemy.engine": "INFO"}'
+    )
+    telemetry: TelemetryMode = Field(
+        "off", description="off: JSON logs on stdout; aws: also shipped to CloudWatch Logs (otel comes later)"
+    )
+    aws_endpoint_url: str | None = Field(
+        "http://127.0.0.1:4566", description="AWS endpoint for telemetry; empty for real AWS"
+    )
+    aws_region: str = Field("us-east-1", description="AWS region of every AWS call")
+    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365] = Field(
+        7, description="retention set on the log groups (a value CloudWatch Logs accepts)"
+    )
+    log_buffer_events: int = Field(
+        20_000, ge=100, description="log lines held while CloudWatch is unreachable"
+    )
     currency: str = Field("JPY", min_length=3, max_length=3, description="ISO 4217 code of every price")
     shipping_fee_minor: int = Field(500, ge=0, description="shipping fee in minor units")
     free_shipping_from_minor: int = Field(5000, ge=0, description="subtotal from which shipping is free")
@@ -58,6 +76,11 @@ class Settings(BaseSettings):
         if len(self.jwt_secret.get_secret_value()) < 32:
             raise ValueError("O11YSHOP_JWT_SECRET must be at least 32 characters")
         return self
+
+    @field_validator("aws_endpoint_url")
+    @classmethod
+    def _empty_means_aws(cls, value: str | None) -> str | None:
+        return value or None
 
     @property
     def inventory_base_url(self) -> str:

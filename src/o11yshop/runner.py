@@ -11,11 +11,13 @@ from types import FrameType
 
 import uvicorn
 
+from o11yshop import telemetry
 from o11yshop.config import get_settings
 
 
 def serve_one(service: str, *, reload: bool = False) -> None:
     settings = get_settings()
+    telemetry.configure(settings, service)
     port = settings.api_port if service == "api" else settings.inventory_port
     factory = (
         "o11yshop.api.app:create_api_app"
@@ -31,7 +33,10 @@ def serve_one(service: str, *, reload: bool = False) -> None:
         log_level=settings.log_level.lower(),
         proxy_headers=False,
         server_header=False,
+        log_config=None,  # telemetry.configure set up logging: JSON lines, shipped in aws mode
+        access_log=False,  # the request middleware writes a richer access line
     )
+    telemetry.shutdown()
 
 
 def _local_aws_available() -> bool:
@@ -49,6 +54,8 @@ def run_all() -> int:
     commands = {}
     if _local_aws_available():
         commands["local-aws"] = [*exe, "local-aws", "--port", str(settings.local_aws_port)]
+        if settings.local_aws_state_dir:
+            commands["local-aws"] += ["--state", str(settings.local_aws_state_dir)]
     commands["inventory"] = [*exe, "serve", "inventory"]
     commands["api"] = [*exe, "serve", "api"]
     children: dict[str, subprocess.Popen[bytes]] = {}

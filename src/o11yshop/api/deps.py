@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request, params
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from o11yshop import telemetry
 from o11yshop.auth.schemas import Permission, permissions_of
 from o11yshop.auth.tokens import InvalidToken, read_token
 from o11yshop.config import Settings
@@ -66,6 +67,7 @@ def _current_admin(
     if admin is None or not admin.active:
         raise Unauthorized("the account behind this token is gone or disabled")
     request.state.admin = admin
+    telemetry.bind(admin_user=admin.id)
     return admin
 
 

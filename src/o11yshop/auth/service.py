@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from o11yshop import telemetry
 from o11yshop.admin.audit import record_change
 from o11yshop.auth.passwords import hash_password, verify_password
 from o11yshop.auth.ratelimit import SlidingWindow
@@ -14,6 +15,8 @@ from o11yshop.config import Settings
 from o11yshop.db.base import utcnow
 from o11yshop.db.models import AdminUser
 from o11yshop.http.problems import AppError, Conflict, TooManyRequests
+
+log = telemetry.get_logger("o11yshop.auth")
 
 
 class LoginLimits:
@@ -59,8 +62,11 @@ def login(
         or not admin.active
     ):
         limits.per_account.hit(email)
+        log.info("admin login failed", email=email, client_address=address)
         raise BadCredentials("e-mail or password is wrong")
     limits.per_account.reset(email)
+    telemetry.bind(admin_user=admin.id)
+    log.info("admin logged in", role=admin.role)
     admin.last_login_at = utcnow()
     record_change(session, admin, "admin.login", "admin_user", admin.id, None, {"client_address": address})
     token = issue_token(

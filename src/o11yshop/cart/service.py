@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 
 from sqlalchemy.orm import Session
 
+from o11yshop import telemetry
 from o11yshop.cart.repository import CartRepository, token_hash
 from o11yshop.cart.schemas import MAX_LINE_QUANTITY, MAX_LINES, CartLine, CartOut, NewCart
 from o11yshop.catalog.repository import CatalogRepository
@@ -16,7 +16,7 @@ from o11yshop.db.models import Cart, CartItem, Product
 from o11yshop.http.problems import AppError, Conflict, FieldError, Invalid, NotFound
 from o11yshop.inventory.client import InventoryClient, InventoryUnavailable
 
-log = logging.getLogger("o11yshop.cart")
+log = telemetry.get_logger("o11yshop.cart")
 
 
 class NotEnoughStock(AppError):
@@ -55,6 +55,7 @@ class CartService:
         cart = self.carts.by_token(token)
         if cart is None:
             raise NotFound("no cart for this token")
+        telemetry.bind(cart_id=cart.id)
         return cart
 
     def view(self, token: str) -> CartOut:
@@ -158,7 +159,7 @@ class CartService:
             level = self.inventory.level(product.id)
         except InventoryUnavailable as exc:
             # Taking the item beats losing the sale: checkout checks stock again, and there it must.
-            log.warning("cart accepted product %s without a stock check: %s", product.id, exc.detail)
+            log.warning("cart took an item without a stock check", product_id=product.id, reason=exc.detail)
             return
         if wanted > level.available:
             raise NotEnoughStock(product.id, wanted, max(level.available, 0))

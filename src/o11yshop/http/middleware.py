@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from o11yshop import telemetry
 from o11yshop.http.context import set_request_id
 from o11yshop.http.problems import problem_response
 
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 log = logging.getLogger("o11yshop.http")
+access = telemetry.get_logger("o11yshop.access")
 
 
 class RequestContextMiddleware:
-    """Takes ``X-Request-Id`` when it is safe to echo (or makes one), echoes it, and turns any
+    """Takes ``X-Request-Id`` when it is safe to echo (or makes one), echoes it, binds it to every
+    log line of the request, writes the access line, refuses bodies over the limit, and turns any
     exception that escaped the app into a 500 problem that still carries the request ID."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int = 256 * 1024) -> None:
@@ -33,28 +37,36 @@ class RequestContextMiddleware:
         incoming = _header(scope, REQUEST_ID_HEADER)
         request_id = incoming if incoming and _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         set_request_id(request_id)
+        telemetry.clear()
+        telemetry.bind(request_id=request_id)
         scope.setdefault("state", {})["request_id"] = request_id
-        started = False
+        response_status: list[int] = []
+        began = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal started
             if message["type"] == "http.response.start":
-                started = True
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-Id"] = request_id
+                response_status.append(message["status"])
+                MutableHeaders(scope=message)["X-Request-Id"] = request_id
             await send(message)
 
+        try:
+            await self._guarded(scope, receive, send_with_id, response_status)
+        finally:
+            status = response_status[0] if response_status else 500
+            route = scope.get("route")
+            access.info(
+                f"{scope['method']} {scope['path']} {status}",
+                method=scope["method"],
+                route=getattr(route, "path", None),
+                status=status,
+                duration_ms=round((time.perf_counter() - began) * 1000, 3),
+            )
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send, response_status: list[int]) -> None:
         declared = _header(scope, "content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            response = problem_response(
-                Request(scope),
-                413,
-                "body_too_large",
-                f"the request body exceeds {self.max_body_bytes} bytes",
-            )
-            await response(scope, receive, send_with_id)
+            await self._too_large(scope, receive, send)
             return
-
         received = 0
 
         async def limited_receive() -> Message:
@@ -67,23 +79,21 @@ class RequestContextMiddleware:
             return message
 
         try:
-            await self.app(scope, limited_receive, send_with_id)
+            await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
-            if not started:
-                response = problem_response(
-                    Request(scope),
-                    413,
-                    "body_too_large",
-                    f"the request body exceeds {self.max_body_bytes} bytes",
-                )
-                await response(scope, receive, send_with_id)
+            if not response_status:
+                await self._too_large(scope, receive, send)
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            if not started:
+            if not response_status:
                 response = problem_response(
                     Request(scope), 500, "internal_error", "an unexpected error occurred"
                 )
-                await response(scope, receive, send_with_id)
+                await response(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"the request body exceeds {self.max_body_bytes} bytes"
+        await problem_response(Request(scope), 413, "body_too_large", detail)(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):

@@ -13,7 +13,9 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from o11yshop.http.context import current_request_id
+from o11yshop.telemetry.logs import get_logger
 
+refused = get_logger("o11yshop.http.refused")
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://o11yshop.dev/problems/"
 
@@ -170,6 +172,7 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        refused.info("request refused", status=exc.status, code=exc.code, detail=exc.detail)
         return problem_response(
             request, exc.status, exc.code, exc.detail, errors=exc.errors, headers=exc.headers
         )
@@ -177,6 +180,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
+        refused.info(
+            "request rejected",
+            status=422,
+            code="validation_failed",
+            errors=[
+                {"field": e.get("loc"), "type": e.get("type"), "input": str(e.get("input"))[:200]}
+                for e in exc.errors()
+            ],
+        )
         if any(e.type == "json_invalid" for e in errors):
             return problem_response(
                 request, 400, "malformed_json", "the request body is not valid JSON", errors=errors

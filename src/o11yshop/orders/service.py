@@ -16,7 +16,6 @@ import base64
 import hashlib
 import hmac
 import json
-import logging
 import secrets
 import time
 import uuid
@@ -26,6 +25,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from o11yshop import telemetry
 from o11yshop.cart.repository import CartRepository, token_hash
 from o11yshop.catalog.repository import CatalogRepository
 from o11yshop.catalog.schemas import Money
@@ -40,7 +40,7 @@ from o11yshop.inventory.schemas import ReservationLine
 from o11yshop.orders.repository import OrderRepository
 from o11yshop.orders.schemas import CheckoutRequest, OrderLine, OrderOut, PlacedOrder, Shipping
 
-log = logging.getLogger("o11yshop.orders")
+log = telemetry.get_logger("o11yshop.orders")
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 IDEMPOTENCY_WAIT_SECONDS = 15.0
@@ -127,10 +127,25 @@ class CheckoutService:
             order_id = self._write_pending(snapshot, reservation_id, idempotency_key, body.shipping)
             self.inventory.commit(reservation_id)
             self._mark_placed(order_id, idempotency_key)
-        except BaseException:
+        except BaseException as exc:
+            log.warning(
+                "checkout failed",
+                reason=getattr(exc, "code", type(exc).__name__),
+                reservation_id=reservation_id,
+            )
             self._undo(idempotency_key, reservation_id, order_id)
             raise
-        return self._placed(order_id), True
+        placed = self._placed(order_id)
+        telemetry.bind(order_number=placed.order.number)
+        log.info(
+            "order placed",
+            total_minor=placed.order.total.amount_minor,
+            currency=placed.order.total.currency,
+            item_count=sum(line.quantity for line in placed.order.items),
+            customer_email=placed.order.shipping.email,
+            customer_phone=placed.order.shipping.phone,
+        )
+        return placed, True
 
     def lookup(self, number: str, token: str) -> OrderOut:
         expected = order_access_token(self.settings.jwt_secret.get_secret_value(), number)
@@ -271,7 +286,11 @@ class CheckoutService:
                 self.inventory.cancel(reservation_id, actor="checkout-undo")
             except AppError as exc:
                 if exc.status != 404:
-                    log.error("checkout undo: reservation %s not given back: %s", reservation_id, exc.detail)
+                    log.error(
+                        "checkout undo: reservation not given back",
+                        reservation_id=reservation_id,
+                        reason=exc.detail,
+                    )
         try:
             with session_scope(self.db.write) as session:
                 if order_id is not None:
@@ -289,4 +308,4 @@ class CheckoutService:
                         session.delete(order)
                 session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.key == key))
         except Exception:
-            log.exception("checkout undo: could not remove pending order %s", order_id)
+            log.exception("checkout undo: pending order not removed", order_id=order_id)

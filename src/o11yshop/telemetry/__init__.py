@@ -1,0 +1,101 @@
+"""The telemetry facade: the only observability module the shop's code imports.
+
+One call at start-up, ``configure(settings, service)``, chooses the approach for the process from
+``O11YSHOP_TELEMETRY``:
+
+- ``off``: structured JSON logs on stdout only — the baseline for overhead measurements;
+- ``aws``: the same lines also shipped to CloudWatch Logs, group ``/o11yshop/<env>/<service>``,
+  one stream per process (metrics and X-Ray traces join this mode in the next lessons).
+
+Until ``configure`` runs, loggers still work (structlog's defaults), so importing code never needs
+to care whether telemetry is on.
+
+>>> from o11yshop import telemetry
+>>> log = telemetry.get_logger("o11yshop.orders")
+>>> telemetry.bind(order_number="OS-7K3M-9QXD")      # every later line of this request carries it
+>>> log.info("order placed", total_minor=5400)       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from o11yshop import __version__
+from o11yshop.telemetry.logs import bind, clear, configure_logging, get_logger
+
+if TYPE_CHECKING:
+    from o11yshop.config import Settings
+    from o11yshop.telemetry.cloudwatch_logs import CloudWatchLogsShipper
+
+__all__ = ["Telemetry", "bind", "clear", "configure", "current", "get_logger", "log_group_name", "shutdown"]
+
+
+@dataclass
+class Telemetry:
+    service: str
+    mode: str
+    log_group: str
+    log_stream: str
+    shipper: CloudWatchLogsShipper | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def stats(self) -> dict[str, int]:
+        return self.shipper.stats() if self.shipper else {}
+
+
+_lock = threading.Lock()
+_current: Telemetry | None = None
+
+
+def log_group_name(environment: str, service: str) -> str:
+    return f"/o11yshop/{environment}/{service}"
+
+
+def log_stream_name(service: str) -> str:
+    started = time.strftime("%Y-%m-%dT%H-%M-%SZ", time.gmtime())
+    return f"{service}/{socket.gethostname()}/{os.getpid()}/{started}"
+
+
+def configure(settings: Settings, service: str) -> Telemetry:
+    """Set up telemetry for this process, once; later calls return the first result."""
+    global _current
+    with _lock:
+        if _current is not None:
+            return _current
+        group = log_group_name(settings.env, service)
+        stream = log_stream_name(service)
+        shipper = None
+        if settings.telemetry == "aws":
+            from o11yshop.telemetry.aws import make_log_shipper
+
+            shipper = make_log_shipper(settings, group, stream).start()
+        configure_logging(
+            service=service,
+            environment=settings.env,
+            version=__version__,
+            level=settings.log_level,
+            logger_levels=settings.log_levels,
+            sinks=[shipper.put] if shipper else [],
+        )
+        _current = Telemetry(
+            service=service, mode=settings.telemetry, log_group=group, log_stream=stream, shipper=shipper
+        )
+        return _current
+
+
+def current() -> Telemetry | None:
+    return _current
+
+
+def shutdown(timeout: float = 10.0) -> None:
+    """Send what is buffered and stop the background senders (called when the process stops)."""
+    global _current
+    with _lock:
+        if _current is not None and _current.shipper is not None:
+            _current.shipper.close(timeout)
+        _current = None

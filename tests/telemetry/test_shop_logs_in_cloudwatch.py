@@ -1,0 +1,163 @@
+"""The shop in `aws` mode, as a learner starts it (`o11yshop up`: local AWS, inventory, api as
+processes), read back only through the CloudWatch Logs API of the embedded endpoint: every line is
+structured, carries the request ID across both services, and no secret or personal value arrives."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import boto3
+import httpx
+import pytest
+
+from conftest import SHIPPING, free_port
+
+CLI = [sys.executable, "-m", "o11yshop.cli"]
+SECRET_PASSWORD = "hunter2-do-not-log"
+CARD = "4111 1111 1111 1111"
+EMAIL = "hanako.yamada@example.com"
+PHONE = "+81 3-1234-5678"
+
+
+@pytest.fixture(scope="module")
+def shop_in_aws_mode(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("aws-mode")
+    env = os.environ | {
+        "O11YSHOP_DATABASE_URL": f"sqlite:///{tmp / 'shop.db'}",
+        "O11YSHOP_MEDIA_DIR": str(tmp / "media"),
+        "O11YSHOP_API_PORT": str(free_port()),
+        "O11YSHOP_INVENTORY_PORT": str(free_port()),
+        "O11YSHOP_LOCAL_AWS_PORT": (aws_port := str(free_port())),
+        "O11YSHOP_AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
+        "O11YSHOP_LOCAL_AWS_STATE_DIR": str(tmp / "aws"),
+        "O11YSHOP_TELEMETRY": "aws",
+        "O11YSHOP_ENV": "development",
+        "O11YSHOP_ADMIN_PASSWORD": "right-password-for-tests",
+    }
+    for step in (["migrate"], ["seed"]):
+        subprocess.run([*CLI, *step], env=env, check=True, capture_output=True, timeout=300)
+    up = subprocess.Popen([*CLI, "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{env['O11YSHOP_API_PORT']}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/health/ready", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    logs = boto3.client(
+        "logs",
+        endpoint_url=env["O11YSHOP_AWS_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    try:
+        yield base, logs
+    finally:
+        up.send_signal(signal.SIGTERM)
+        up.communicate(timeout=60)
+
+
+def events(logs, group: str, pattern: str = "") -> list[dict]:
+    found, token = [], None
+    while True:
+        kwargs = {"logGroupName": group, "filterPattern": pattern}
+        if token:
+            kwargs["nextToken"] = token
+        try:
+            page = logs.filter_log_events(**kwargs)
+        except logs.exceptions.ResourceNotFoundException:
+            return []
+        found += [json.loads(e["message"]) for e in page["events"]]
+        token = page.get("nextToken")
+        if not token:
+            return found
+
+
+def wait_for(logs, group: str, pattern: str, count: int = 1, seconds: float = 30) -> list[dict]:
+    """Poll (bounded) until ``count`` events match: the shipper sends about once a second."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = events(logs, group, pattern)
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.25)
+
+
+def test_request_ids_cross_services_in_structured_lines(shop_in_aws_mode):
+    base, logs = shop_in_aws_mode
+    request_id = f"lab-{uuid.uuid4().hex[:8]}"
+    assert httpx.get(f"{base}/api/products", headers={"X-Request-Id": request_id}).status_code == 200
+
+    api = wait_for(logs, "/o11yshop/development/api", f'{{ $.request_id = "{request_id}" }}')
+    inventory = wait_for(logs, "/o11yshop/development/inventory", f'{{ $.request_id = "{request_id}" }}')
+
+    access = [e for e in api if e["logger"] == "o11yshop.access"]
+    assert len(access) == 1
+    line = access[0]
+    assert line["message"] == "GET /api/products 200"
+    assert (line["method"], line["route"], line["status"]) == ("GET", "/api/products", 200)
+    assert line["duration_ms"] > 0
+    assert (line["service"], line["environment"], line["version"], line["level"]) == (
+        "api",
+        "development",
+        "0.1.0",
+        "info",
+    )
+    assert line["timestamp"].endswith("Z")
+    assert [e["route"] for e in inventory if e["logger"] == "o11yshop.access"] == ["/api/stock/lookup"]
+
+
+def test_secrets_and_personal_data_never_reach_cloudwatch(shop_in_aws_mode):
+    base, logs = shop_in_aws_mode
+    with httpx.Client(base_url=base, timeout=30) as shop:
+        shop.post("/api/auth/login", json={"email": "admin@o11yshop.local", "password": SECRET_PASSWORD})
+        login = shop.post(
+            "/api/auth/login", json={"email": "admin@o11yshop.local", "password": "right-password-for-tests"}
+        )
+        token = login.json()["access_token"]
+        shop.get("/api/admin/summary", headers={"Authorization": f"Bearer {token}"})
+        cart = shop.post("/api/cart").json()["token"]
+        shop.post("/api/cart/items", json={"product_id": 1, "quantity": 1}, headers={"X-Cart-Token": cart})
+        shipping = SHIPPING | {"email": EMAIL, "phone": CARD}  # a card number typed into the phone field
+        bad = shop.post(
+            "/api/checkout",
+            json={"shipping": SHIPPING | {"email": "not-an-email " + PHONE}},
+            headers={"X-Cart-Token": cart, "Idempotency-Key": uuid.uuid4().hex},
+        )
+        assert bad.status_code == 422
+        placed = shop.post(
+            "/api/checkout",
+            json={"shipping": shipping},
+            headers={"X-Cart-Token": cart, "Idempotency-Key": uuid.uuid4().hex},
+        )
+        assert placed.status_code == 201, placed.text
+
+    orders = wait_for(logs, "/o11yshop/development/api", '{ $.message = "order placed" }')
+    assert orders[-1]["customer_email"] == "h***@example.com"
+    assert orders[-1]["customer_phone"] == "[CARD]"
+    assert orders[-1]["order_number"] == placed.json()["order"]["number"]
+    assert wait_for(logs, "/o11yshop/development/api", '{ $.message = "admin login failed" }')
+    everything = json.dumps(
+        events(logs, "/o11yshop/development/api") + events(logs, "/o11yshop/development/inventory")
+    )
+    card_digits = CARD.replace(" ", "")
+    for value in (
+        SECRET_PASSWORD,
+        token,
+        cart,
+        EMAIL,
+        CARD,
+        card_digits,
+        "3-1234-5678",
+        "right-password-for-tests",
+    ):
+        assert value not in everything, value
