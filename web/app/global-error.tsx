@@ -15,10 +15,10 @@ export default function GlobalError({ error, reset }: { error: Error & { digest?
             <button type="button" className="btn-primary" onClick={reset}>
               Try again
             </button>
-            {/* A full load, not client navigation: the app's state may be what broke. */}
-            <button type="button" className="btn-secondary" onClick={() => window.location.assign("/")}>
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- a full load on purpose: the app's state may be what broke */}
+            <a className="btn-secondary" href="/">
               Go to the shop
-            </button>
+            </a>
           </div>
         </main>
       </body>
