@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen
 MARIADB_URL ?= mysql+pymysql://root@127.0.0.1:3306/
 export O11YSHOP_ENV ?= development
 
-.PHONY: help run test setup lint typecheck test-sqlite test-mariadb mariadb openapi clean
+.PHONY: help run test setup lint typecheck test-sqlite test-mariadb mariadb bench openapi clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -47,6 +47,9 @@ test-mariadb: setup mariadb  ## the database-backed tests again, on MariaDB (a t
 	O11YSHOP_TEST_DATABASE_URL=$(MARIADB_URL) $(RUN) pytest -q -m db
 
 test: lint typecheck test-sqlite test-mariadb  ## lint, types, and the suite on SQLite and on MariaDB
+
+bench: setup  ## benchmarks, not tests: the local AWS endpoint's memory and Logs Insights latency
+	$(RUN) python benchmarks/localaws_bench.py
 
 openapi: setup  ## rewrite openapi.json (and the inventory's) from the code
 	$(RUN) o11yshop openapi --out openapi.json
