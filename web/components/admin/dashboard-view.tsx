@@ -73,7 +73,7 @@ export function DashboardView() {
             {summary.data.recent_actions.length === 0 ? (
               <EmptyState title="No admin actions yet">Changes to products and stock will appear here.</EmptyState>
             ) : (
-              <div className="card overflow-x-auto">
+              <div className="card relative overflow-x-auto">
                 <table className="w-full text-left text-sm">
                   <thead className="bg-slate-100 text-slate-700">
                     <tr>

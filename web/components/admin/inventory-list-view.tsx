@@ -70,7 +70,7 @@ export function InventoryListView() {
         </EmptyState>
       ) : (
         <>
-          <div className="card overflow-x-auto">
+          <div className="card relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Stock levels, {stock.data.total} products</caption>
               <thead className="bg-slate-100 text-slate-700">

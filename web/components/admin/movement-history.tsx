@@ -16,7 +16,7 @@ const REASONS: Record<string, string> = {
 
 export function MovementHistory({ movements }: { movements: Movement[] }) {
   return (
-    <div className="card overflow-x-auto">
+    <div className="card relative overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid="movement-history">
         <caption className="sr-only">Stock movements, newest first</caption>
         <thead className="bg-slate-100 text-slate-700">

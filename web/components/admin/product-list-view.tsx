@@ -124,7 +124,7 @@ export function AdminProductListView() {
         </EmptyState>
       ) : (
         <>
-          <div className="card overflow-x-auto">
+          <div className="card relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Products, {products.data.total} in all</caption>
               <thead className="bg-slate-100 text-slate-700">
