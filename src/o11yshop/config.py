@@ -48,6 +48,9 @@ class Settings(BaseSettings):
         "http://127.0.0.1:4566", description="AWS endpoint for telemetry; empty for real AWS"
     )
     aws_region: str = Field("us-east-1", description="AWS region of every AWS call")
+    metrics_interval_seconds: float = Field(
+        10.0, gt=0, le=60, description="how often metrics are flushed as EMF"
+    )
     log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365] = Field(
         7, description="retention set on the log groups (a value CloudWatch Logs accepts)"
     )

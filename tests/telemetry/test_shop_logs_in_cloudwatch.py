@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import httpx
@@ -37,6 +38,7 @@ def shop_in_aws_mode(tmp_path_factory):
         "O11YSHOP_AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
         "O11YSHOP_LOCAL_AWS_STATE_DIR": str(tmp / "aws"),
         "O11YSHOP_TELEMETRY": "aws",
+        "O11YSHOP_METRICS_INTERVAL_SECONDS": "1",
         "O11YSHOP_ENV": "development",
         "O11YSHOP_ADMIN_PASSWORD": "right-password-for-tests",
     }
@@ -52,15 +54,18 @@ def shop_in_aws_mode(tmp_path_factory):
         except httpx.TransportError:
             pass
         time.sleep(0.2)
-    logs = boto3.client(
-        "logs",
-        endpoint_url=env["O11YSHOP_AWS_ENDPOINT_URL"],
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
+    logs, cloudwatch = (
+        boto3.client(
+            name,
+            endpoint_url=env["O11YSHOP_AWS_ENDPOINT_URL"],
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+        for name in ("logs", "cloudwatch")
     )
     try:
-        yield base, logs
+        yield base, logs, cloudwatch
     finally:
         up.send_signal(signal.SIGTERM)
         up.communicate(timeout=60)
@@ -93,7 +98,7 @@ def wait_for(logs, group: str, pattern: str, count: int = 1, seconds: float = 30
 
 
 def test_request_ids_cross_services_in_structured_lines(shop_in_aws_mode):
-    base, logs = shop_in_aws_mode
+    base, logs, _cloudwatch = shop_in_aws_mode
     request_id = f"lab-{uuid.uuid4().hex[:8]}"
     assert httpx.get(f"{base}/api/products", headers={"X-Request-Id": request_id}).status_code == 200
 
@@ -117,7 +122,7 @@ def test_request_ids_cross_services_in_structured_lines(shop_in_aws_mode):
 
 
 def test_secrets_and_personal_data_never_reach_cloudwatch(shop_in_aws_mode):
-    base, logs = shop_in_aws_mode
+    base, logs, _cloudwatch = shop_in_aws_mode
     with httpx.Client(base_url=base, timeout=30) as shop:
         shop.post("/api/auth/login", json={"email": "admin@o11yshop.local", "password": SECRET_PASSWORD})
         login = shop.post(
@@ -161,3 +166,56 @@ def test_secrets_and_personal_data_never_reach_cloudwatch(shop_in_aws_mode):
         "right-password-for-tests",
     ):
         assert value not in everything, value
+
+
+def statistics(cloudwatch, name: str, dimensions: dict[str, str], **kwargs) -> list[dict]:
+    now = datetime.now(UTC)
+    return cloudwatch.get_metric_statistics(
+        Namespace="o11yshop",
+        MetricName=name,
+        Dimensions=[{"Name": k, "Value": v} for k, v in dimensions.items()],
+        StartTime=now - timedelta(minutes=10),
+        EndTime=now + timedelta(minutes=1),
+        Period=3600,
+        **kwargs,
+    )["Datapoints"]
+
+
+def wait_for_sum(
+    cloudwatch, name: str, dimensions: dict[str, str], expected: float, seconds: float = 30
+) -> float:
+    """Poll (bounded) until the metric's Sum reaches ``expected``; EMF is flushed every second here."""
+    deadline = time.monotonic() + seconds
+    while True:
+        total = sum(p["Sum"] for p in statistics(cloudwatch, name, dimensions, Statistics=["Sum"]))
+        if total >= expected or time.monotonic() > deadline:
+            return total
+        time.sleep(0.25)
+
+
+def test_red_and_business_metrics_count_what_was_sent(shop_in_aws_mode):
+    base, _logs, cloudwatch = shop_in_aws_mode
+    with httpx.Client(base_url=base, timeout=30) as shop:
+        for _ in range(20):
+            assert shop.get("/api/categories").status_code == 200
+        for _ in range(4):
+            shop.get("/api/products", params={"q": "kettle"})
+        for _ in range(3):
+            shop.get("/api/products", params={"q": "no-such-thing-xyzzy"})
+        assert shop.get("/api/products/1").status_code == 200
+        assert shop.get("/api/products/nope").status_code == 422
+
+    red = {"Service": "api", "Route": "/api/categories", "Method": "GET", "StatusClass": "2xx"}
+    assert wait_for_sum(cloudwatch, "Requests", red, 20) == 20
+    [latency] = statistics(
+        cloudwatch, "Latency", red, Statistics=["SampleCount"], ExtendedStatistics=["p50", "p99"]
+    )
+    assert latency["SampleCount"] == 20
+    assert latency["ExtendedStatistics"]["p99"] >= latency["ExtendedStatistics"]["p50"] > 0
+    bad = {"Service": "api", "Route": "/api/products/{product_id}", "Method": "GET", "StatusClass": "4xx"}
+    assert wait_for_sum(cloudwatch, "Errors4xx", bad, 1) == 1
+    assert wait_for_sum(cloudwatch, "Searches", {"Service": "api"}, 7) == 7
+    assert wait_for_sum(cloudwatch, "ZeroResultSearches", {"Service": "api"}, 3) == 3
+    assert wait_for_sum(cloudwatch, "ProductViews", {"Service": "api", "Category": "kitchen"}, 1) == 1
+    inventory = {"Service": "inventory", "Route": "/api/stock/lookup", "Method": "POST", "StatusClass": "2xx"}
+    assert wait_for_sum(cloudwatch, "Requests", inventory, 1) >= 1

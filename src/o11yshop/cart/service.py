@@ -15,6 +15,7 @@ from o11yshop.catalog.service import image_url, stock_of
 from o11yshop.db.models import Cart, CartItem, Product
 from o11yshop.http.problems import AppError, Conflict, FieldError, Invalid, NotFound
 from o11yshop.inventory.client import InventoryClient, InventoryUnavailable
+from o11yshop.telemetry import catalogue, metrics
 
 log = telemetry.get_logger("o11yshop.cart")
 
@@ -82,6 +83,7 @@ class CartService:
         else:
             line.quantity = wanted
         self.session.flush()
+        metrics.record(catalogue.CART_ADDS, quantity)
         return self.view_of(cart)
 
     def set_quantity(self, token: str, product_id: int, quantity: int) -> CartOut:
@@ -95,8 +97,10 @@ class CartService:
 
     def remove_item(self, token: str, product_id: int) -> CartOut:
         cart = self._open(token)
-        cart.items.remove(self._line(cart, product_id))
+        line = self._line(cart, product_id)
+        cart.items.remove(line)
         self.session.flush()
+        metrics.record(catalogue.CART_REMOVES, line.quantity)
         return self.view_of(cart)
 
     def view_of(self, cart: Cart) -> CartOut:

@@ -21,6 +21,7 @@ from o11yshop.db.models import Product
 from o11yshop.http.problems import Invalid, NotFound
 from o11yshop.inventory.client import InventoryClient
 from o11yshop.inventory.schemas import StockLevel, StockStatus
+from o11yshop.telemetry import catalogue, metrics
 
 UNKNOWN_STOCK = Stock(status=StockStatus.unknown, available=None)
 
@@ -84,6 +85,10 @@ class CatalogService:
             offset=(page - 1) * page_size,
             limit=page_size,
         )
+        if text and text.strip():
+            metrics.record(catalogue.SEARCHES)
+            if total == 0:
+                metrics.record(catalogue.ZERO_RESULT_SEARCHES)
         levels = self.inventory.levels_if_up([p.id for p in rows])
         return ProductPage(
             items=[summary(p, stock_of(levels.get(p.id) if levels is not None else None)) for p in rows],
@@ -97,6 +102,7 @@ class CatalogService:
         product = self.repo.visible_product(product_id)
         if product is None:
             raise NotFound(f"no product {product_id}")
+        metrics.record(catalogue.PRODUCT_VIEWS, Category=product.category.slug)
         levels = self.inventory.levels_if_up([product_id])
         base = summary(product, stock_of(levels.get(product_id) if levels is not None else None))
         return ProductDetail(**base.model_dump(), description=product.description)

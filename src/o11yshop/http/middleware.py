@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from o11yshop import telemetry
 from o11yshop.http.context import set_request_id
 from o11yshop.http.problems import problem_response
+from o11yshop.telemetry import catalogue, metrics
 
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -53,14 +54,16 @@ class RequestContextMiddleware:
             await self._guarded(scope, receive, send_with_id, response_status)
         finally:
             status = response_status[0] if response_status else 500
-            route = scope.get("route")
+            route = getattr(scope.get("route"), "path", None)
+            duration_ms = round((time.perf_counter() - began) * 1000, 3)
             access.info(
                 f"{scope['method']} {scope['path']} {status}",
                 method=scope["method"],
-                route=getattr(route, "path", None),
+                route=route,
                 status=status,
-                duration_ms=round((time.perf_counter() - began) * 1000, 3),
+                duration_ms=duration_ms,
             )
+            record_request(route, scope["method"], status, duration_ms)
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send, response_status: list[int]) -> None:
         declared = _header(scope, "content-length")
@@ -106,3 +109,15 @@ def _header(scope: Scope, name: str) -> str | None:
         if key.lower() == raw:
             return str(value.decode("latin-1"))
     return None
+
+
+def record_request(route: str | None, method: str, status: int, duration_ms: float) -> None:
+    """RED metrics (O-METRIC-01, 03). Unmatched paths share one route value: a scanner's random
+    URLs must not become thousands of metrics."""
+    dims = {"Route": route or "(unmatched)", "Method": method, "StatusClass": f"{status // 100}xx"}
+    metrics.record(catalogue.REQUESTS, 1, **dims)
+    metrics.record(catalogue.LATENCY, duration_ms, **dims)
+    if 400 <= status < 500:
+        metrics.record(catalogue.ERRORS_4XX, 1, **dims)
+    elif status >= 500:
+        metrics.record(catalogue.ERRORS_5XX, 1, **dims)

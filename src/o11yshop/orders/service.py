@@ -39,6 +39,7 @@ from o11yshop.inventory.client import InventoryClient
 from o11yshop.inventory.schemas import ReservationLine
 from o11yshop.orders.repository import OrderRepository
 from o11yshop.orders.schemas import CheckoutRequest, OrderLine, OrderOut, PlacedOrder, Shipping
+from o11yshop.telemetry import catalogue, metrics
 
 log = telemetry.get_logger("o11yshop.orders")
 
@@ -114,6 +115,7 @@ class CheckoutService:
         if earlier is not None:
             return self._placed(earlier), False
 
+        metrics.record(catalogue.CHECKOUTS_STARTED)
         reservation_id: str | None = None
         order_id: int | None = None
         try:
@@ -128,15 +130,17 @@ class CheckoutService:
             self.inventory.commit(reservation_id)
             self._mark_placed(order_id, idempotency_key)
         except BaseException as exc:
-            log.warning(
-                "checkout failed",
-                reason=getattr(exc, "code", type(exc).__name__),
-                reservation_id=reservation_id,
-            )
+            reason = str(getattr(exc, "code", type(exc).__name__))
+            metrics.record(catalogue.CHECKOUT_FAILURES, Reason=reason)
+            log.warning("checkout failed", reason=reason, reservation_id=reservation_id)
             self._undo(idempotency_key, reservation_id, order_id)
             raise
         placed = self._placed(order_id)
         telemetry.bind(order_number=placed.order.number)
+        total = placed.order.total
+        metrics.record(catalogue.ORDERS_PLACED)
+        metrics.record(catalogue.REVENUE, total.amount_minor, Currency=total.currency)
+        metrics.record(catalogue.ITEMS_SOLD, sum(line.quantity for line in placed.order.items))
         log.info(
             "order placed",
             total_minor=placed.order.total.amount_minor,

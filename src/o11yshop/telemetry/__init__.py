@@ -31,6 +31,7 @@ from o11yshop.telemetry.logs import bind, clear, configure_logging, get_logger
 if TYPE_CHECKING:
     from o11yshop.config import Settings
     from o11yshop.telemetry.cloudwatch_logs import CloudWatchLogsShipper
+    from o11yshop.telemetry.metrics import MetricRecorder
 
 __all__ = ["Telemetry", "bind", "clear", "configure", "current", "get_logger", "log_group_name", "shutdown"]
 
@@ -42,6 +43,7 @@ class Telemetry:
     log_group: str
     log_stream: str
     shipper: CloudWatchLogsShipper | None = None
+    recorder: MetricRecorder | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def stats(self) -> dict[str, int]:
@@ -74,6 +76,15 @@ def configure(settings: Settings, service: str) -> Telemetry:
             from o11yshop.telemetry.aws import make_log_shipper
 
             shipper = make_log_shipper(settings, group, stream).start()
+        from o11yshop.telemetry import metrics
+
+        recorder = metrics.MetricRecorder(
+            service,
+            sink=shipper.put if shipper else None,
+            interval=settings.metrics_interval_seconds,
+            enabled=shipper is not None,
+        )
+        metrics.use(recorder.start() if shipper else recorder)
         configure_logging(
             service=service,
             environment=settings.env,
@@ -83,7 +94,12 @@ def configure(settings: Settings, service: str) -> Telemetry:
             sinks=[shipper.put] if shipper else [],
         )
         _current = Telemetry(
-            service=service, mode=settings.telemetry, log_group=group, log_stream=stream, shipper=shipper
+            service=service,
+            mode=settings.telemetry,
+            log_group=group,
+            log_stream=stream,
+            shipper=shipper,
+            recorder=recorder,
         )
         return _current
 
@@ -96,6 +112,8 @@ def shutdown(timeout: float = 10.0) -> None:
     """Send what is buffered and stop the background senders (called when the process stops)."""
     global _current
     with _lock:
+        if _current is not None and _current.recorder is not None and _current.recorder.enabled:
+            _current.recorder.close()  # its last documents go out through the shipper
         if _current is not None and _current.shipper is not None:
             _current.shipper.close(timeout)
         _current = None

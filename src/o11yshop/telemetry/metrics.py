@@ -1,0 +1,142 @@
+"""Metrics recorded in memory and flushed as Embedded Metric Format (EMF) documents (O-METRIC-05).
+
+``record`` costs a dictionary update: no I/O on the request path. Every ``interval`` seconds a
+thread turns what was recorded into EMF documents — one per set of dimension values, counters
+summed, distributions kept as value arrays (at most 100 a document, as EMF allows) so CloudWatch
+can compute percentiles — and hands them to a sink (the CloudWatch Logs shipper, which makes them
+metrics on arrival). In ``off`` mode nothing is flushed.
+
+>>> from o11yshop.telemetry import catalogue, metrics
+>>> metrics.record(catalogue.ORDERS_PLACED)
+>>> metrics.record(catalogue.LATENCY, 12.5, Route="/api/products", Method="GET", StatusClass="2xx")
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from o11yshop.telemetry.catalogue import NAMESPACE, MetricSpec
+
+MAX_VALUES_PER_DOCUMENT = 100
+Sink = Callable[[int, str], None]
+Key = tuple[tuple[str, ...], tuple[str, ...]]  # (dimension names, their values)
+
+
+class MetricRecorder:
+    def __init__(
+        self,
+        service: str,
+        sink: Sink | None = None,
+        interval: float = 10.0,
+        properties: Callable[[], dict[str, str]] | None = None,
+        *,
+        enabled: bool = True,
+    ) -> None:
+        self.service = service
+        self.enabled = enabled
+        self.sink = sink
+        self.interval = interval
+        self.properties = properties
+        self._lock = threading.Lock()
+        self._sums: dict[Key, dict[MetricSpec, float]] = defaultdict(dict)
+        self._values: dict[Key, dict[MetricSpec, list[float]]] = defaultdict(dict)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def record(self, spec: MetricSpec, value: float = 1.0, **dimensions: str) -> None:
+        if not self.enabled:
+            return
+        dimensions.setdefault("Service", self.service)
+        if set(dimensions) != set(spec.dimensions):
+            raise ValueError(f"{spec.name} takes dimensions {spec.dimensions}, got {tuple(dimensions)}")
+        key = (spec.dimensions, tuple(str(dimensions[d]) for d in spec.dimensions))
+        with self._lock:
+            if spec.distribution:
+                self._values[key].setdefault(spec, []).append(float(value))
+            else:
+                sums = self._sums[key]
+                sums[spec] = sums.get(spec, 0.0) + value
+
+    def documents(self, timestamp_ms: int | None = None) -> list[str]:
+        """Take what was recorded since the last call, as EMF documents (JSON lines)."""
+        with self._lock:
+            sums, values = self._sums, self._values
+            self._sums, self._values = defaultdict(dict), defaultdict(dict)
+        stamp = timestamp_ms if timestamp_ms is not None else int(time.time() * 1000)
+        extra = self.properties() if self.properties else {}
+        out = []
+        for key in sums.keys() | values.keys():
+            names, dim_values = key
+            counters = sums.get(key, {})
+            series = values.get(key, {})
+            chunks = max([1] + [-(-len(v) // MAX_VALUES_PER_DOCUMENT) for v in series.values()])
+            for chunk in range(chunks):
+                members: dict[str, object] = dict(zip(names, dim_values, strict=True))
+                metrics = []
+                if chunk == 0:
+                    for spec, total in counters.items():
+                        members[spec.name] = total
+                        metrics.append({"Name": spec.name, "Unit": spec.unit})
+                for spec, all_values in series.items():
+                    part = all_values[chunk * MAX_VALUES_PER_DOCUMENT : (chunk + 1) * MAX_VALUES_PER_DOCUMENT]
+                    if part:
+                        members[spec.name] = part
+                        metrics.append({"Name": spec.name, "Unit": spec.unit})
+                if not metrics:
+                    continue
+                document = {
+                    "_aws": {
+                        "Timestamp": stamp,
+                        "CloudWatchMetrics": [
+                            {"Namespace": NAMESPACE, "Dimensions": [list(names)], "Metrics": metrics}
+                        ],
+                    },
+                    **extra,
+                    **members,
+                }
+                out.append(json.dumps(document, separators=(",", ":")))
+        return out
+
+    def flush(self) -> int:
+        lines = self.documents()
+        if self.sink is not None:
+            stamp = int(time.time() * 1000)
+            for line in lines:
+                self.sink(stamp, line)
+        return len(lines)
+
+    def start(self) -> MetricRecorder:
+        self._thread = threading.Thread(target=self._run, name="emf-flush", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.flush()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.flush()
+
+
+_recorder = MetricRecorder(service="unconfigured", enabled=False)  # until configure() chooses
+
+
+def use(recorder: MetricRecorder) -> None:
+    global _recorder
+    _recorder = recorder
+
+
+def record(spec: MetricSpec, value: float = 1.0, **dimensions: str) -> None:
+    """Record one value of a declared metric (counters add up; distributions keep every value)."""
+    _recorder.record(spec, value, **dimensions)
+
+
+def recorder() -> MetricRecorder:
+    return _recorder
