@@ -24,7 +24,7 @@ export function OrderCompleteView() {
         <h1 className="text-2xl font-bold text-green-950">Thank you — your order is placed</h1>
         <p className="mt-2 text-green-950">
           Your order number is{" "}
-          <strong className="font-mono text-lg" data-testid="order-number">
+          <strong className="whitespace-nowrap font-mono text-lg" data-testid="order-number">
             {number}
           </strong>
           . Keep this page&apos;s link, or the status link below, to check on it later.
