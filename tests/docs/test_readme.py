@@ -24,3 +24,12 @@ def test_features_map_points_at_real_files():
         assert (ROOT / path).exists(), path
     for link in re.findall(r"\]\(([a-z-]+\.md)", features):
         assert (ROOT / "docs" / link).exists(), link
+
+
+def test_queries_doc_shows_the_installed_text():
+    from o11yshop.telemetry.queries import SAVED_QUERIES
+
+    doc = (ROOT / "docs/queries.md").read_text()
+    for saved in SAVED_QUERIES:
+        assert f"## `{saved.name}`" in doc
+        assert f"```\n{saved.query}\n```" in doc

@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import boto3
 import httpx
 import pytest
+
+from o11yshop.telemetry.queries import SAVED_QUERIES, log_groups
 
 from conftest import SHIPPING, free_port
 
@@ -219,3 +223,102 @@ def test_red_and_business_metrics_count_what_was_sent(shop_in_aws_mode):
     assert wait_for_sum(cloudwatch, "ProductViews", {"Service": "api", "Category": "kitchen"}, 1) == 1
     inventory = {"Service": "inventory", "Route": "/api/stock/lookup", "Method": "POST", "StatusClass": "2xx"}
     assert wait_for_sum(cloudwatch, "Requests", inventory, 1) >= 1
+
+
+def run_query(logs, query: str) -> list[dict[str, str]]:
+    now = int(time.time())
+    started = logs.start_query(
+        logGroupNames=log_groups("development"), startTime=now - 3600, endTime=now + 60, queryString=query
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        result = logs.get_query_results(queryId=started["queryId"])
+        if result["status"] == "Complete" or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert result["status"] == "Complete"
+    return [{f["field"]: f["value"] for f in row} for row in result["results"]]
+
+
+def test_saved_queries_answer_for_the_traffic(shop_in_aws_mode):
+    base, logs, _cloudwatch = shop_in_aws_mode
+    marker = uuid.uuid4().hex[:8]
+    request_id = f"q-{marker}"
+    with httpx.Client(base_url=base, timeout=30) as shop:
+        for _ in range(2):
+            shop.get("/api/products", params={"q": f"unobtainium {marker}"})
+        shop.get("/api/products", headers={"X-Request-Id": request_id})
+        empty = shop.post("/api/cart").json()["token"]
+        failed = shop.post(
+            "/api/checkout",
+            json={"shipping": SHIPPING},
+            headers={"X-Cart-Token": empty, "Idempotency-Key": uuid.uuid4().hex},
+        )
+        assert failed.status_code == 422
+        shop.get("/api/products/nope")
+    wait_for(
+        logs, "/o11yshop/development/api", '{ $.route = "/api/products/{product_id}" && $.status = 422 }', 2
+    )
+    wait_for(logs, "/o11yshop/development/inventory", f'{{ $.request_id = "{request_id}" }}')
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the api installs them in the background at start-up
+        definitions = logs.describe_query_definitions(queryDefinitionNamePrefix="o11yshop/")[
+            "queryDefinitions"
+        ]
+        if len(definitions) == len(SAVED_QUERIES):
+            break
+        time.sleep(0.2)
+    saved = {d["name"]: d for d in definitions}
+    assert set(saved) == {q.name for q in SAVED_QUERIES}
+    assert all(sorted(d["logGroupNames"]) == log_groups("development") for d in saved.values())
+
+    errors = run_query(logs, saved["o11yshop/errors-by-route"]["queryString"])
+    assert {"service": "api", "route": "/api/products/{product_id}", "status": "422"}.items() <= next(
+        r for r in errors if r.get("route") == "/api/products/{product_id}"
+    ).items()
+    assert int(next(r for r in errors if r.get("route") == "/api/products/{product_id}")["errors"]) >= 2
+
+    slowest = run_query(logs, saved["o11yshop/slowest-routes-p99"]["queryString"])
+    assert 1 <= len(slowest) <= 10
+    assert all(float(r["p99_ms"]) >= float(r["p50_ms"]) for r in slowest)
+    assert [float(r["p99_ms"]) for r in slowest] == sorted(
+        (float(r["p99_ms"]) for r in slowest), reverse=True
+    )
+
+    one = run_query(
+        logs,
+        saved["o11yshop/everything-for-one-request"]["queryString"].replace("PASTE-A-REQUEST-ID", request_id),
+    )
+    assert {r["service"] for r in one} == {"api", "inventory"}
+    assert [r["@timestamp"] for r in one] == sorted(r["@timestamp"] for r in one)
+
+    searches = run_query(logs, saved["o11yshop/zero-result-searches"]["queryString"])
+    assert {"query": f"unobtainium {marker}", "searches": "2"} in searches
+
+    failures = run_query(logs, saved["o11yshop/checkout-failures-by-reason"]["queryString"])
+    assert int(next(r for r in failures if r["reason"] == "validation_failed")["failures"]) >= 1
+
+
+def test_saved_queries_run_from_the_aws_cli(shop_in_aws_mode):
+    base, logs, _cloudwatch = shop_in_aws_mode
+    httpx.get(f"{base}/api/products/nope")
+    wait_for(logs, "/o11yshop/development/api", "{ $.status = 422 }")
+    doc = (Path(__file__).resolve().parents[2] / "docs/queries.md").read_text()
+    [block] = re.findall(r"^```bash\n(.*?)^```", doc, re.DOTALL | re.MULTILINE)
+    endpoint = logs.meta.endpoint_url
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block],
+        env={
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            "AWS_ENDPOINT_URL": endpoint,
+            "HOME": str(Path(__file__).parent),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "errors" in result.stdout
+    assert "route" in result.stdout

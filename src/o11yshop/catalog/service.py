@@ -21,8 +21,9 @@ from o11yshop.db.models import Product
 from o11yshop.http.problems import Invalid, NotFound
 from o11yshop.inventory.client import InventoryClient
 from o11yshop.inventory.schemas import StockLevel, StockStatus
-from o11yshop.telemetry import catalogue, metrics
+from o11yshop.telemetry import catalogue, get_logger, metrics
 
+log = get_logger("o11yshop.catalog")
 UNKNOWN_STOCK = Stock(status=StockStatus.unknown, available=None)
 
 
@@ -89,6 +90,7 @@ class CatalogService:
             metrics.record(catalogue.SEARCHES)
             if total == 0:
                 metrics.record(catalogue.ZERO_RESULT_SEARCHES)
+            log.info("catalog search", query=text.strip()[:100], results=total, category=category)
         levels = self.inventory.levels_if_up([p.id for p in rows])
         return ProductPage(
             items=[summary(p, stock_of(levels.get(p.id) if levels is not None else None)) for p in rows],

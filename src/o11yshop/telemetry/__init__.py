@@ -76,6 +76,10 @@ def configure(settings: Settings, service: str) -> Telemetry:
             from o11yshop.telemetry.aws import make_log_shipper
 
             shipper = make_log_shipper(settings, group, stream).start()
+            if service == "api":  # one process installs the saved queries, off the start-up path
+                threading.Thread(
+                    target=_install_queries, args=(settings,), name="saved-queries", daemon=True
+                ).start()
         from o11yshop.telemetry import metrics
 
         recorder = metrics.MetricRecorder(
@@ -117,3 +121,21 @@ def shutdown(timeout: float = 10.0) -> None:
         if _current is not None and _current.shipper is not None:
             _current.shipper.close(timeout)
         _current = None
+
+
+def _install_queries(settings: Settings, attempts: int = 20) -> None:
+    from o11yshop.telemetry.aws import client
+    from o11yshop.telemetry.queries import install_saved_queries
+
+    log = get_logger("o11yshop.telemetry")
+    last: Exception | None = None
+    for attempt in range(attempts):
+        try:
+            installed = install_saved_queries(client(settings, "logs"), settings.env)
+        except Exception as exc:  # the endpoint may still be starting
+            time.sleep(min(5.0, 0.5 * (attempt + 1)))
+            last = exc
+            continue
+        log.info("saved Logs Insights queries installed", queries=sorted(installed))
+        return
+    log.warning("saved Logs Insights queries not installed", error=str(last))
