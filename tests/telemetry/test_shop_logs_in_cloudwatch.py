@@ -322,3 +322,33 @@ def test_saved_queries_run_from_the_aws_cli(shop_in_aws_mode):
     assert result.returncode == 0, result.stderr
     assert "errors" in result.stdout
     assert "route" in result.stdout
+
+
+@pytest.mark.parametrize("service", ["api", "inventory"])
+def test_process_and_host_metrics(shop_in_aws_mode, service):
+    _base, _logs, cloudwatch = shop_in_aws_mode
+    dims = {"Service": service}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # sampled at every flush (each second here)
+        rss = statistics(cloudwatch, "ProcessMemoryRss", dims, Statistics=["Maximum", "SampleCount"])
+        lag = statistics(
+            cloudwatch, "EventLoopLag", dims, Statistics=["SampleCount"], ExtendedStatistics=["p99"]
+        )
+        if rss and lag:
+            break
+        time.sleep(0.25)
+    assert 20e6 < rss[0]["Maximum"] < 2e9  # bytes: a Python web process
+    assert rss[0]["Unit"] == "Bytes"
+    assert lag[0]["SampleCount"] >= 1
+    assert lag[0]["ExtendedStatistics"]["p99"] >= 0
+    for name in (
+        "ProcessCpuPercent",
+        "ProcessThreads",
+        "ProcessOpenFiles",
+        "HostCpuPercent",
+        "DbPoolInUse",
+        "GcCollections",
+        "HostNetworkSentBytes",
+    ):
+        assert statistics(cloudwatch, name, dims, Statistics=["SampleCount"]), name
+    assert statistics(cloudwatch, "ProcessThreads", dims, Statistics=["Minimum"])[0]["Minimum"] >= 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
@@ -11,6 +13,8 @@ from fastapi.routing import APIRoute
 from o11yshop import __version__
 from o11yshop.http.middleware import RequestContextMiddleware
 from o11yshop.http.problems import install_problem_handlers
+from o11yshop.telemetry import metrics
+from o11yshop.telemetry.runtime import watch_event_loop
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -19,12 +23,33 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
+def with_loop_watch(lifespan: Lifespan | None) -> Lifespan:
+    """Wrap an app's lifespan so that, while telemetry records, event-loop lag is measured."""
+
+    @contextlib.asynccontextmanager
+    async def wrapped(app: FastAPI) -> AsyncIterator[None]:
+        watcher = asyncio.create_task(watch_event_loop()) if metrics.recorder().enabled else None
+        try:
+            if lifespan is None:
+                yield
+            else:
+                async with lifespan(app):
+                    yield
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
+
+    return wrapped
+
+
 def new_app(*, title: str, description: str, lifespan: Lifespan | None = None) -> FastAPI:
     app = FastAPI(
         title=title,
         description=description,
         version=__version__,
-        lifespan=lifespan,
+        lifespan=with_loop_watch(lifespan),
         generate_unique_id_function=operation_id,
         docs_url="/api/docs",
         redoc_url=None,

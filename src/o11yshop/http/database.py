@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from o11yshop.db.engine import make_engine, make_session_factory, session_scope
+from o11yshop.telemetry.runtime import watch_engine
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Database:
     @classmethod
     def connect(cls, url: str) -> Database:
         engine = make_engine(url)
+        watch_engine(engine)
         return cls(engine, make_session_factory(engine), make_session_factory(engine, read_only=True))
 
     def dispose(self) -> None:

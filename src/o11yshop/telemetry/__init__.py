@@ -88,6 +88,10 @@ def configure(settings: Settings, service: str) -> Telemetry:
             interval=settings.metrics_interval_seconds,
             enabled=shipper is not None,
         )
+        if shipper:
+            from o11yshop.telemetry.runtime import sampler
+
+            recorder.samplers.append(sampler())
         metrics.use(recorder.start() if shipper else recorder)
         configure_logging(
             service=service,

@@ -47,6 +47,34 @@ REVENUE = MetricSpec(
 )
 ITEMS_SOLD = MetricSpec("ItemsSold", "Count", ("Service",), "units sold")
 
+# process and host (O-METRIC-02, 11): sampled every flush interval
+SERVICE = ("Service",)
+PROCESS_CPU = MetricSpec("ProcessCpuPercent", "Percent", SERVICE, "CPU used by the process (100 = one core)")
+PROCESS_RSS = MetricSpec("ProcessMemoryRss", "Bytes", SERVICE, "resident memory of the process")
+PROCESS_THREADS = MetricSpec("ProcessThreads", "Count", SERVICE, "threads in the process")
+PROCESS_OPEN_FILES = MetricSpec("ProcessOpenFiles", "Count", SERVICE, "open file descriptors")
+GC_COLLECTIONS = MetricSpec("GcCollections", "Count", SERVICE, "garbage collections since the last sample")
+EVENT_LOOP_LAG = MetricSpec(
+    "EventLoopLag",
+    "Milliseconds",
+    SERVICE,
+    "how late the event loop runs a timer: blocking work on the loop shows here",
+    distribution=True,
+)
+DB_POOL_IN_USE = MetricSpec("DbPoolInUse", "Count", SERVICE, "database connections checked out")
+DB_POOL_WAIT = MetricSpec(
+    "DbPoolWait", "Milliseconds", SERVICE, "time to get a database connection", distribution=True
+)
+HOST_CPU = MetricSpec("HostCpuPercent", "Percent", SERVICE, "CPU used on the whole host")
+DISK_READ = MetricSpec("HostDiskReadBytes", "Bytes", SERVICE, "bytes read from disks since the last sample")
+DISK_WRITE = MetricSpec(
+    "HostDiskWriteBytes", "Bytes", SERVICE, "bytes written to disks since the last sample"
+)
+NET_SENT = MetricSpec("HostNetworkSentBytes", "Bytes", SERVICE, "bytes sent since the last sample")
+NET_RECEIVED = MetricSpec(
+    "HostNetworkReceivedBytes", "Bytes", SERVICE, "bytes received since the last sample"
+)
+
 CATALOGUE: tuple[MetricSpec, ...] = (
     REQUESTS,
     ERRORS_4XX,

@@ -14,6 +14,7 @@ metrics on arrival). In ``off`` mode nothing is flushed.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -44,6 +45,7 @@ class MetricRecorder:
         self._lock = threading.Lock()
         self._sums: dict[Key, dict[MetricSpec, float]] = defaultdict(dict)
         self._values: dict[Key, dict[MetricSpec, list[float]]] = defaultdict(dict)
+        self.samplers: list[Callable[[], None]] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -102,6 +104,11 @@ class MetricRecorder:
         return out
 
     def flush(self) -> int:
+        for sample in self.samplers:
+            try:
+                sample()
+            except Exception:  # a failed sample must not cost the metrics already recorded
+                logging.getLogger("o11yshop.telemetry").debug("sampler failed", exc_info=True)
         lines = self.documents()
         if self.sink is not None:
             stamp = int(time.time() * 1000)
