@@ -349,6 +349,7 @@ def test_process_and_host_metrics(shop_in_aws_mode, service):
         "DbPoolInUse",
         "GcCollections",
         "HostNetworkSentBytes",
+        "DbPoolWait",
     ):
         assert statistics(cloudwatch, name, dims, Statistics=["SampleCount"]), name
     assert statistics(cloudwatch, "ProcessThreads", dims, Statistics=["Minimum"])[0]["Minimum"] >= 1
