@@ -10,7 +10,6 @@ const BUDGET_GZIP_BYTES = Number(process.env.E2E_HOME_JS_BUDGET ?? 200_000);
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), "..", "test-results");
 
 test("home page first-load JavaScript (gzip) is measured and within budget", async ({ page }, testInfo) => {
-  test.skip(testInfo.project.name !== "desktop-1280", "measured once; the bytes do not depend on the width");
   const scripts = new Map<string, Promise<Buffer>>();
   page.on("response", (response) => {
     if (response.request().resourceType() === "script" && response.ok()) scripts.set(response.url(), response.body());
