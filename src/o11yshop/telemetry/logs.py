@@ -129,6 +129,24 @@ def configure_logging(
     return handler
 
 
+def _route_to_stdlib_until_configured() -> None:
+    """Before ``configure_logging`` (in tests, in scripts) structlog lines go to stdlib logging, so
+    they obey its levels and handlers (pytest's capture included) instead of printing to stdout."""
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.filter_by_level,
+            structlog.stdlib.render_to_log_kwargs,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+
+
+_route_to_stdlib_until_configured()
+
+
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
     logger: structlog.stdlib.BoundLogger = structlog.get_logger(name)
     return logger
