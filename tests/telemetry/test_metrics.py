@@ -71,29 +71,23 @@ def test_emf_becomes_metrics_with_percentiles():
         assert shipper.flush(timeout=20)
         shipper.close()
         now = datetime.now(UTC)
-        stats = client("cloudwatch").get_metric_statistics(
-            Namespace="o11yshop",
-            MetricName="Latency",
-            Dimensions=[{"Name": "Service", "Value": "api"}]
-            + [{"Name": k, "Value": v} for k, v in RED.items()],
-            StartTime=now - timedelta(minutes=5),
-            EndTime=now + timedelta(minutes=1),
-            Period=3600,
-            Statistics=["SampleCount", "Maximum"],
-            ExtendedStatistics=["p50", "p99"],
+
+        def red_statistics(name: str, **wanted: list[str]) -> list[dict]:
+            return client("cloudwatch").get_metric_statistics(
+                Namespace="o11yshop",
+                MetricName=name,
+                Dimensions=[{"Name": k, "Value": v} for k, v in ({"Service": "api"} | RED).items()],
+                StartTime=now - timedelta(minutes=5),
+                EndTime=now + timedelta(minutes=1),
+                Period=3600,
+                **wanted,
+            )["Datapoints"]
+
+        [point] = red_statistics(
+            "Latency", Statistics=["SampleCount", "Maximum"], ExtendedStatistics=["p50", "p99"]
         )
-        requests = client("cloudwatch").get_metric_statistics(
-            Namespace="o11yshop",
-            MetricName="Requests",
-            Dimensions=[{"Name": "Service", "Value": "api"}]
-            + [{"Name": k, "Value": v} for k, v in RED.items()],
-            StartTime=now - timedelta(minutes=5),
-            EndTime=now + timedelta(minutes=1),
-            Period=3600,
-            Statistics=["Sum"],
-        )
-    [point] = stats["Datapoints"]
+        requests = red_statistics("Requests", Statistics=["Sum"])
     assert (point["SampleCount"], point["Maximum"]) == (100, 100)
     assert point["ExtendedStatistics"] == {"p50": 50.0, "p99": 99.0}
     assert point["Unit"] == "Milliseconds"
-    assert [p["Sum"] for p in requests["Datapoints"]] == [100]
+    assert [p["Sum"] for p in requests] == [100]
