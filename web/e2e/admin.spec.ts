@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 import { screenshot } from "./screenshots";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./stack";
 
-test("admin: sign in, create a product, find it in the shop, receive stock, see the movement, delete it", async ({ page }, testInfo) => {
+test("admin: sign in, create and edit a product, find it in the shop, receive and correct stock, see the movements, delete it", async ({ page }, testInfo) => {
   const suffix = `${testInfo.project.name === "mobile-375" ? "M" : "D"}${Date.now().toString(36).toUpperCase()}`;
   const sku = `E2E-${suffix}`;
   const name = `E2E Teacup ${suffix}`;
@@ -49,6 +49,12 @@ test("admin: sign in, create a product, find it in the shop, receive stock, see 
   await expect(page.getByLabel("SKU")).toHaveValue(sku);
   await screenshot(page, "admin-product-edit");
 
+  // Edit it: only the price changes.
+  await page.getByLabel("Price (JPY)").fill("2000");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Changes saved.")).toBeVisible();
+  await expect(page.getByLabel("Price (JPY)")).toHaveValue("2000");
+
   // The shop finds it by search; with no stock yet it is sold out.
   await page.getByRole("link", { name: "View shop" }).click();
   await page.getByRole("search").getByLabel("Search products").fill(name);
@@ -57,7 +63,7 @@ test("admin: sign in, create a product, find it in the shop, receive stock, see 
   await expect(page.getByTestId("product-card")).toHaveCount(1);
   await page.getByRole("link", { name }).click();
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-  await expect(page.getByText("¥1,800")).toBeVisible();
+  await expect(page.getByText("¥2,000")).toBeVisible();
   await expect(page.getByTestId("stock-status")).toHaveText("Sold out");
   const shopUrl = page.url();
 
@@ -66,6 +72,17 @@ test("admin: sign in, create a product, find it in the shop, receive stock, see 
   await expect(page.getByRole("heading", { level: 1, name: "Inventory" })).toBeVisible();
   await expect(page.getByTestId("stock-row").first()).toBeVisible();
   await screenshot(page, "admin-inventory");
+  await page.getByLabel("Low stock only").check();
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/low=true/);
+  const statuses = () =>
+    page.getByTestId("stock-row").getByTestId("stock-status").evaluateAll((els) => [...new Set(els.map((el) => el.getAttribute("data-stock-status")))].sort());
+  // Polls until the filtered list has replaced the full one: only low and sold-out rows are left.
+  await expect.poll(async () => {
+    const seen = await statuses();
+    return seen.length > 0 && seen.every((status) => status === "low" || status === "sold_out");
+  }).toBe(true);
+  await page.getByLabel("Low stock only").uncheck();
   await page.getByLabel("Search by name or SKU").fill(sku);
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByTestId("stock-row")).toHaveCount(1);
@@ -84,8 +101,17 @@ test("admin: sign in, create a product, find it in the shop, receive stock, see 
   await expect(newest).toContainText("+24");
   await screenshot(page, "admin-inventory-item");
 
+  // A count finds four fewer: correct it, with a reason.
+  const correct = page.getByRole("form", { name: "Correct stock" });
+  await correct.getByLabel("Change in units").fill("-4");
+  await correct.getByLabel("Reason").fill("stock count");
+  await correct.getByRole("button", { name: "Correct" }).click();
+  await expect(page.getByTestId("level-on-hand")).toHaveText("20");
+  await expect(page.getByTestId("movement-row").first()).toContainText("Correction");
+  await expect(page.getByTestId("movement-row").first()).toContainText("-4");
+
   await page.goto(shopUrl);
-  await expect(page.getByTestId("stock-status")).toHaveText("In stock (24 available)");
+  await expect(page.getByTestId("stock-status")).toHaveText("In stock (20 available)");
 
   // Delete it: gone from the console and from the shop.
   await page.goto(`/admin/products/?q=${sku}`);
