@@ -23,8 +23,11 @@ const env = {
   O11YSHOP_DATABASE_URL: `sqlite:///${join(workDir, "e2e.db")}`,
   O11YSHOP_MEDIA_DIR: join(workDir, "media"),
   O11YSHOP_WEB_DIR: outDir,
+  // Set even where they match the defaults: a developer's .env must not point the test shop elsewhere.
+  O11YSHOP_HOST: "127.0.0.1",
   O11YSHOP_API_PORT: String(apiPort),
   O11YSHOP_INVENTORY_PORT: String(apiPort + 1),
+  O11YSHOP_INVENTORY_URL: `http://127.0.0.1:${apiPort + 1}`,
   O11YSHOP_LOCAL_AWS_PORT: String(apiPort + 2),
   O11YSHOP_ADMIN_EMAIL: process.env.E2E_ADMIN_EMAIL ?? "admin@o11yshop.local",
   O11YSHOP_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD ?? "e2e-only-password",
