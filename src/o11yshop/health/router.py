@@ -7,8 +7,8 @@ from collections.abc import Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from o11yshop import __version__
-from o11yshop.health.schemas import DependencyCheck, Liveness, Readiness
+from o11yshop import __version__, telemetry
+from o11yshop.health.schemas import DependencyCheck, Liveness, Readiness, TelemetryHealth
 
 Probes = Callable[[Request], dict[str, DependencyCheck]]
 
@@ -33,5 +33,19 @@ def health_router(service: str, probes: Probes) -> APIRouter:
         ok = all(c.status == "ok" for c in checks.values())
         body = Readiness(status="ok" if ok else "fail", service=service, checks=checks)
         return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+
+    @router.get("/health/telemetry", operation_id="health_telemetry", response_model=TelemetryHealth)
+    def telemetry_health() -> TelemetryHealth:
+        """What the log shipper did: every line accepted is shipped, dropped (counted) or pending."""
+        state = telemetry.current()
+        if state is None:
+            return TelemetryHealth(mode="off")
+        stats = state.stats()
+        return TelemetryHealth(
+            mode=state.mode,
+            log_group=state.log_group,
+            log_stream=state.log_stream,
+            **{k: stats.get(k, 0) for k in ("accepted", "shipped", "dropped", "pending", "retries")},
+        )
 
     return router

@@ -2,13 +2,26 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Liveness(BaseModel):
     status: Literal["ok"]
     service: str
     version: str
+
+
+class TelemetryHealth(BaseModel):
+    mode: str = Field(description="off or aws")
+    log_group: str | None = None
+    log_stream: str | None = None
+    accepted: int = Field(0, description="log lines handed to the shipper")
+    shipped: int = Field(0, description="lines CloudWatch Logs accepted")
+    dropped: int = Field(
+        0, description="lines given up on (buffer full, refused by CloudWatch, left at close)"
+    )
+    pending: int = Field(0, description="lines waiting to be sent")
+    retries: int = Field(0, description="failed sends that were retried")
 
 
 class DependencyCheck(BaseModel):
