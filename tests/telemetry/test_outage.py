@@ -113,7 +113,7 @@ def test_a_60_second_outage_costs_no_request_and_no_uncounted_line(tmp_path):
         assert after["accepted"] == after["shipped"] + after["dropped"]
         # the stats request's own access line is logged after the stats were read: allow a few
         assert after["shipped"] <= stored
-        assert stord - after["shipped"] < 50
+        assert stored - after["shipped"] <= 5
     finally:
         stop_traffic.set()
         for process in processes:
