@@ -27,6 +27,7 @@ def test_migrate_seed_up_and_stop(tmp_path):
         "O11YSHOP_API_PORT": str(free_port()),
         "O11YSHOP_INVENTORY_PORT": str(free_port()),
         "O11YSHOP_LOCAL_AWS_PORT": str(free_port()),
+        "O11YSHOP_XRAY_DAEMON_PORT": "0",  # leave port 2000 to a test of its own
         "O11YSHOP_LOCAL_AWS_STATE_DIR": str(tmp_path / "aws"),
         "O11YSHOP_ENV": "development",
     }

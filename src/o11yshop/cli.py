@@ -82,11 +82,14 @@ def local_aws(
         Path | None,
         typer.Option("--state", help="keep state in this directory across restarts (default: memory)"),
     ] = None,
+    xray_daemon_port: Annotated[
+        int, typer.Option(help="also stand in for the X-Ray daemon on this port (UDP and TCP); 0: don't")
+    ] = 2000,
 ) -> None:
     """Serve the embedded AWS-compatible endpoint (CloudWatch, Logs, X-Ray, SNS, SQS, S3) on loopback."""
     from o11yshop.localaws.server import serve as serve_local_aws
 
-    serve_local_aws(host="127.0.0.1", port=port, state_dir=state)
+    serve_local_aws(host="127.0.0.1", port=port, state_dir=state, xray_daemon_port=xray_daemon_port or None)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     api_port: int = Field(8000, ge=1, le=65535, description="port of the api process (shop and /api)")
     inventory_port: int = Field(8001, ge=1, le=65535, description="port of the inventory process")
     local_aws_port: int = Field(4566, ge=1, le=65535, description="port of the embedded local AWS endpoint")
+    xray_daemon_port: int = Field(
+        2000, ge=0, le=65535, description="where `up`'s local AWS stands in for the X-Ray daemon; 0: nowhere"
+    )
     local_aws_state_dir: Path | None = Field(
         Path("var/aws"), description="where `up` keeps the local AWS endpoint's data across restarts"
     )

@@ -54,6 +54,7 @@ def run_all() -> int:
     commands = {}
     if _local_aws_available():
         commands["local-aws"] = [*exe, "local-aws", "--port", str(settings.local_aws_port)]
+        commands["local-aws"] += ["--xray-daemon-port", str(settings.xray_daemon_port)]
         if settings.local_aws_state_dir:
             commands["local-aws"] += ["--state", str(settings.local_aws_state_dir)]
     commands["inventory"] = [*exe, "serve", "inventory"]

@@ -40,6 +40,7 @@ def shop_in_aws_mode(tmp_path_factory):
         "O11YSHOP_INVENTORY_PORT": str(free_port()),
         "O11YSHOP_LOCAL_AWS_PORT": (aws_port := str(free_port())),
         "O11YSHOP_AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
+        "O11YSHOP_XRAY_DAEMON_PORT": "0",  # leave port 2000 to a test of its own
         "O11YSHOP_LOCAL_AWS_STATE_DIR": str(tmp / "aws"),
         "O11YSHOP_TELEMETRY": "aws",
         "O11YSHOP_METRICS_INTERVAL_SECONDS": "1",
