@@ -159,3 +159,11 @@ def test_orders_list_and_dashboard(api, admin, make_product):
     assert after["low_stock_count"] >= 1
     assert after["recent_actions"][0]["action"].startswith(("stock.", "product."))
     assert_problem(admin.get("/api/admin/orders", params={"status": "lost"}), 422, "query.status")
+
+
+def test_a_deleted_products_id_is_never_reused(admin, make_product):
+    gone = make_product(stock=3)
+    assert admin.delete(f"/api/admin/products/{gone['id']}").json()["mode"] == "hard"
+    new = make_product()
+    assert new["id"] > gone["id"]
+    assert admin.get(f"/api/admin/stock/{new['id']}/movements").json()["items"] == []

@@ -23,6 +23,8 @@ class Product(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
         Index("ix_products_active_category", "active", "category_id"),
+        # never reuse a deleted product's ID: the inventory's history is keyed by it
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

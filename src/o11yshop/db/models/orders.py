@@ -10,6 +10,7 @@ from o11yshop.db.base import Base, TimestampMixin, UTCDateTime, utcnow
 
 class Order(TimestampMixin, Base):
     __tablename__ = "orders"
+    __table_args__ = {"sqlite_autoincrement": True}  # an order ID is never handed out twice
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)

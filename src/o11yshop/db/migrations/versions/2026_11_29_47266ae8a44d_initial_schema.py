@@ -147,6 +147,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_orders_idempotency_key")),
         sa.UniqueConstraint("number", name=op.f("uq_orders_number")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_orders_status"), ["status"], unique=False)
@@ -175,6 +176,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.create_index("ix_products_active_category", ["active", "category_id"], unique=False)
