@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen
 MARIADB_URL ?= mysql+pymysql://root@127.0.0.1:3306/
 export O11YSHOP_ENV ?= development
 
-.PHONY: help run test setup lint typecheck test-sqlite test-mariadb mariadb bench openapi clean
+.PHONY: help run test setup web chromium lint typecheck test-sqlite test-mariadb test-web mariadb bench openapi clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -20,7 +20,23 @@ help:  ## list the targets
 
 setup: .venv/.synced  ## create .venv and install the locked dependencies
 
-run: setup  ## set up, migrate, seed when empty, and start every process (Ctrl-C stops them all)
+# The storefront (web/): installed from package-lock.json, built into web/out only when a source changed.
+WEB_SOURCES := $(shell find web/app web/components web/lib -type f -not -path 'web/lib/api/generated/*' 2>/dev/null) \
+  web/package.json web/next.config.ts web/postcss.config.mjs web/tsconfig.json openapi.json
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+web/.build-stamp: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+	@touch $@
+
+web: web/.build-stamp  ## build the storefront into web/out (only when its sources changed)
+
+chromium:  ## Debian's chromium for the browser tests (installed when missing; never a downloaded browser)
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+run: setup web  ## set up, build the storefront, migrate, seed when empty, and start every process (Ctrl-C stops them all)
 	$(RUN) o11yshop migrate
 	$(RUN) o11yshop seed --if-empty
 	$(RUN) o11yshop up
@@ -46,7 +62,10 @@ mariadb:  ## make sure MariaDB answers on 127.0.0.1:3306 (starts it when it is d
 test-mariadb: setup mariadb  ## the database-backed tests again, on MariaDB (a throwaway database)
 	O11YSHOP_TEST_DATABASE_URL=$(MARIADB_URL) $(RUN) pytest -q -m db
 
-test: lint typecheck test-sqlite test-mariadb  ## lint, types, and the suite on SQLite and on MariaDB
+test-web: setup web chromium  ## the storefront: tsc, eslint, vitest, and Playwright against the real shop
+	cd web && npm run typecheck && npm run lint && npm test && npm run e2e
+
+test: lint typecheck test-sqlite test-mariadb test-web  ## lint, types, the suite on SQLite and on MariaDB, the storefront
 
 bench: setup  ## benchmarks, not tests: the local AWS endpoint's memory and Logs Insights latency
 	$(RUN) python benchmarks/localaws_bench.py
@@ -55,5 +74,5 @@ openapi: setup  ## rewrite openapi.json (and the inventory's) from the code
 	$(RUN) o11yshop openapi --out openapi.json
 	$(RUN) o11yshop openapi --service inventory --out openapi-inventory.json
 
-clean:  ## remove the virtual environment and local data
-	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache
+clean:  ## remove the virtual environment, node_modules, builds and local data
+	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache web/node_modules web/out web/.next web/.build-stamp

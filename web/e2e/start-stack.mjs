@@ -29,6 +29,8 @@ const env = {
   O11YSHOP_INVENTORY_PORT: String(apiPort + 1),
   O11YSHOP_INVENTORY_URL: `http://127.0.0.1:${apiPort + 1}`,
   O11YSHOP_LOCAL_AWS_PORT: String(apiPort + 2),
+  O11YSHOP_LOCAL_AWS_STATE_DIR: join(workDir, "aws"),
+  O11YSHOP_XRAY_DAEMON_PORT: "0", // port 2000 stays free for a developer's shop and its own test
   O11YSHOP_ADMIN_EMAIL: process.env.E2E_ADMIN_EMAIL ?? "admin@o11yshop.local",
   O11YSHOP_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD ?? "e2e-only-password",
 };
