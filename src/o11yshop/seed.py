@@ -169,7 +169,8 @@ def _catalog(session: Session, settings: Settings) -> str:
                 image_key=draw_product_image(media, sku, product_name, name),
                 active=True,
                 featured=number == 1 or index % 11 == 0,
-                created_at=now - timedelta(hours=6 * index),
+                # newest first across categories, so 'new arrivals' shows a bit of everything
+                created_at=now - timedelta(hours=6 * ((number - 1) * len(CATALOG) + position)),
             )
             session.add(product)
             session.flush()

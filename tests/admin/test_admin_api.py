@@ -143,6 +143,13 @@ def test_low_stock_filter_and_threshold(admin, make_product):
     assert pid not in [row["product_id"] for row in low["items"]]
     everything = admin.get("/api/admin/stock", params={"q": product["sku"]}).json()
     assert everything["items"][0]["level"]["on_hand"] == 4
+    one = admin.get(f"/api/admin/stock/{pid}").json()
+    assert (one["sku"], one["level"]["on_hand"], one["level"]["low_stock_threshold"]) == (
+        product["sku"],
+        4,
+        2,
+    )
+    assert_problem(admin.get("/api/admin/stock/999999"), 404)
 
 
 def test_orders_list_and_dashboard(api, admin, make_product):

@@ -11,6 +11,7 @@ from o11yshop.admin.schemas import (
     AdminProduct,
     AdminProductPage,
     AdminStockPage,
+    AdminStockRow,
     AuditEntry,
     Correction,
     DashboardSummary,
@@ -143,6 +144,18 @@ def admin_list_stock(
 ) -> AdminStockPage:
     """Stock levels of every product (A-INV-01)."""
     return svc.stock(low_only=low, text=q, page=page, page_size=page_size)
+
+
+@router.get(
+    "/stock/{product_id}",
+    operation_id="admin_get_stock",
+    response_model=AdminStockRow,
+    dependencies=CAN_READ,
+    responses=problems(404, 422),
+)
+def admin_get_stock(product_id: ProductId, svc: Admin) -> AdminStockRow:
+    """One product's stock level (null level when the inventory service is unreachable)."""
+    return svc.stock_row(product_id)
 
 
 @router.post(

@@ -222,6 +222,17 @@ class AdminService:
             items=rows[start : start + page_size], total=len(rows), page=page, page_size=page_size
         )
 
+    def stock_row(self, product_id: int) -> AdminStockRow:
+        product = self._product(self.read, product_id)
+        levels = self.inventory.levels_if_up([product_id])
+        return AdminStockRow(
+            product_id=product.id,
+            sku=product.sku,
+            name=product.name,
+            active=product.active,
+            level=levels.get(product_id) if levels is not None else None,
+        )
+
     def receive(self, product_id: int, body: Receipt) -> StockLevel:
         return self._adjust(product_id, AdjustmentKind.receipt, body.quantity, body.reason)
 
