@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from o11yshop.localaws.lexer import lex
 from o11yshop.localaws.protocol import AwsError
 
 _MISSING = object()
@@ -176,17 +177,7 @@ def _wildcard(value: str) -> Callable[[str], bool]:
 
 class _JsonParser:
     def __init__(self, text: str) -> None:
-        self.tokens: list[tuple[str, str]] = []
-        pos = 0
-        while pos < len(text):
-            if not text[pos:].strip():
-                break
-            match = _JSON_TOKEN.match(text, pos)
-            if not match or match.end() == pos:
-                raise _invalid(f"unexpected text {text[pos : pos + 20]!r}")
-            kind = match.lastgroup or ""
-            self.tokens.append((kind, match.group(kind)))
-            pos = match.end()
+        self.tokens = lex(text, _JSON_TOKEN, _invalid)
         self.pos = 0
 
     def peek(self) -> str | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from o11yshop.localaws.lexer import lex
 from o11yshop.localaws.protocol import ACCOUNT_ID, AwsError
 
 DEFAULT_LIMIT = 10000
@@ -160,18 +161,7 @@ class Tokens:
 
 
 def tokenize(text: str) -> Tokens:
-    items = []
-    pos = 0
-    while pos < len(text):
-        if not text[pos:].strip():
-            break
-        match = _TOKEN.match(text, pos)
-        if not match or match.end() == pos:
-            raise _error(f"unexpected text {text[pos : pos + 20]!r}")
-        kind = match.lastgroup or ""
-        items.append((kind, match.group(kind)))
-        pos = match.end()
-    return Tokens(items)
+    return Tokens(lex(text, _TOKEN, _error))
 
 
 def _number(value: Any) -> float | None:

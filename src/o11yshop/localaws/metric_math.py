@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from o11yshop.localaws.lexer import lex
 from o11yshop.localaws.protocol import AwsError
 
 Series = dict[float, float]
@@ -47,17 +48,7 @@ class Context:
 class _Parser:
     def __init__(self, text: str, context: Context) -> None:
         self.context = context
-        self.tokens: list[tuple[str, str]] = []
-        pos = 0
-        while pos < len(text):
-            if not text[pos:].strip():
-                break
-            match = _TOKEN.match(text, pos)
-            if not match or match.end() == pos:
-                raise _error(f"unexpected text {text[pos : pos + 20]!r}")
-            kind = match.lastgroup or ""
-            self.tokens.append((kind, match.group(kind)))
-            pos = match.end()
+        self.tokens = lex(text, _TOKEN, _error)
         self.pos = 0
 
     def peek(self) -> str | None:
