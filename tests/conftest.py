@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
 import threading
 import time
@@ -28,6 +29,9 @@ from o11yshop.db.migrate import upgrade
 from o11yshop.http.database import Database
 from o11yshop.inventory.app import create_inventory_app
 from o11yshop.seed import seed_database
+
+from telemetry_shop import Shop, start_shop
+from telemetry_shop import free_port as free_port  # the tests import it from here
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 ADMIN_EMAIL = "admin@o11yshop.test"
@@ -130,12 +134,6 @@ class LiveServer:
         self.server.should_exit = True
         self.thread.join(timeout=15)
         self.sock.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -269,3 +267,20 @@ def assert_problem(response: httpx.Response, status: int, field: str | None = No
     if field is not None:
         assert any(e["field"] == field for e in body.get("errors") or []), body
     return dict(body)
+
+
+@pytest.fixture(scope="module")
+def aws_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
+    """The shop in aws mode as a learner runs it (`o11yshop up`); one per test module, so that each
+    module's counts are its own."""
+    shop, up = start_shop(tmp_path_factory.mktemp("aws-mode"), "aws")
+    try:
+        yield shop
+    finally:
+        up.send_signal(signal.SIGTERM)
+        up.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def shop_in_aws_mode(aws_shop: Shop) -> tuple[str, Any, Any]:
+    return aws_shop.base, aws_shop.logs, aws_shop.cloudwatch

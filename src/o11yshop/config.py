@@ -51,6 +51,15 @@ class Settings(BaseSettings):
         "http://127.0.0.1:4566", description="AWS endpoint for telemetry; empty for real AWS"
     )
     aws_region: str = Field("us-east-1", description="AWS region of every AWS call")
+    metrics_transport: Literal["emf", "putmetricdata"] = Field(
+        "emf", description="emf: metrics ride the log stream; putmetricdata: one API call per flush"
+    )
+    trace_sample_rate: float = Field(
+        0.05, ge=0, le=1, description="share of requests traced after the first each second (local rule)"
+    )
+    xray_daemon_address: str | None = Field(
+        None, description="host:port of an X-Ray daemon to send segments to by UDP; unset: PutTraceSegments"
+    )
     metrics_interval_seconds: float = Field(
         10.0, gt=0, le=60, description="how often metrics are flushed as EMF"
     )
@@ -83,7 +92,7 @@ class Settings(BaseSettings):
             raise ValueError("O11YSHOP_JWT_SECRET must be at least 32 characters")
         return self
 
-    @field_validator("aws_endpoint_url")
+    @field_validator("aws_endpoint_url", "xray_daemon_address")
     @classmethod
     def _empty_means_aws(cls, value: str | None) -> str | None:
         return value or None

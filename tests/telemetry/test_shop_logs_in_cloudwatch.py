@@ -5,9 +5,7 @@ structured, carries the request ID across both services, and no secret or person
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -15,91 +13,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import boto3
 import httpx
 import pytest
 
 from o11yshop.telemetry.queries import SAVED_QUERIES, log_groups
 
-from conftest import SHIPPING, free_port
+from conftest import SHIPPING
+from telemetry_shop import events, wait_for
 
-CLI = [sys.executable, "-m", "o11yshop.cli"]
 SECRET_PASSWORD = "hunter2-do-not-log"
 CARD = "4111 1111 1111 1111"
 EMAIL = "hanako.yamada@example.com"
 PHONE = "+81 3-1234-5678"
-
-
-@pytest.fixture(scope="module")
-def shop_in_aws_mode(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("aws-mode")
-    env = os.environ | {
-        "O11YSHOP_DATABASE_URL": f"sqlite:///{tmp / 'shop.db'}",
-        "O11YSHOP_MEDIA_DIR": str(tmp / "media"),
-        "O11YSHOP_API_PORT": str(free_port()),
-        "O11YSHOP_INVENTORY_PORT": str(free_port()),
-        "O11YSHOP_LOCAL_AWS_PORT": (aws_port := str(free_port())),
-        "O11YSHOP_AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
-        "O11YSHOP_XRAY_DAEMON_PORT": "0",  # leave port 2000 to a test of its own
-        "O11YSHOP_LOCAL_AWS_STATE_DIR": str(tmp / "aws"),
-        "O11YSHOP_TELEMETRY": "aws",
-        "O11YSHOP_METRICS_INTERVAL_SECONDS": "1",
-        "O11YSHOP_ENV": "development",
-        "O11YSHOP_ADMIN_PASSWORD": "right-password-for-tests",
-    }
-    for step in (["migrate"], ["seed"]):
-        subprocess.run([*CLI, *step], env=env, check=True, capture_output=True, timeout=300)
-    up = subprocess.Popen([*CLI, "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{env['O11YSHOP_API_PORT']}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/health/ready", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    logs, cloudwatch = (
-        boto3.client(
-            name,
-            endpoint_url=env["O11YSHOP_AWS_ENDPOINT_URL"],
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
-        for name in ("logs", "cloudwatch")
-    )
-    try:
-        yield base, logs, cloudwatch
-    finally:
-        up.send_signal(signal.SIGTERM)
-        up.communicate(timeout=60)
-
-
-def events(logs, group: str, pattern: str = "") -> list[dict]:
-    found, token = [], None
-    while True:
-        kwargs = {"logGroupName": group, "filterPattern": pattern}
-        if token:
-            kwargs["nextToken"] = token
-        try:
-            page = logs.filter_log_events(**kwargs)
-        except logs.exceptions.ResourceNotFoundException:
-            return []
-        found += [json.loads(e["message"]) for e in page["events"]]
-        token = page.get("nextToken")
-        if not token:
-            return found
-
-
-def wait_for(logs, group: str, pattern: str, count: int = 1, seconds: float = 30) -> list[dict]:
-    """Poll (bounded) until ``count`` events match: the shipper sends about once a second."""
-    deadline = time.monotonic() + seconds
-    while True:
-        found = events(logs, group, pattern)
-        if len(found) >= count or time.monotonic() > deadline:
-            return found
-        time.sleep(0.25)
 
 
 def test_request_ids_cross_services_in_structured_lines(shop_in_aws_mode):

@@ -6,6 +6,7 @@ import math
 
 from sqlalchemy.orm import Session
 
+from o11yshop import telemetry
 from o11yshop.catalog.repository import CatalogRepository
 from o11yshop.catalog.schemas import (
     CategoryOut,
@@ -104,6 +105,7 @@ class CatalogService:
         product = self.repo.visible_product(product_id)
         if product is None:
             raise NotFound(f"no product {product_id}")
+        telemetry.bind(product_id=product_id, category=product.category.slug)
         metrics.record(catalogue.PRODUCT_VIEWS, Category=product.category.slug)
         levels = self.inventory.levels_if_up([product_id])
         base = summary(product, stock_of(levels.get(product_id) if levels is not None else None))

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from o11yshop import __version__, telemetry
-from o11yshop.health.schemas import DependencyCheck, Liveness, Readiness, TelemetryHealth
+from o11yshop.health.schemas import DependencyCheck, Liveness, Readiness, SegmentCounts, TelemetryHealth
 
+SEGMENT_COUNTS = ("accepted", "shipped", "dropped", "pending")
 Probes = Callable[[Request], dict[str, DependencyCheck]]
 
 
@@ -36,16 +37,22 @@ def health_router(service: str, probes: Probes) -> APIRouter:
 
     @router.get("/health/telemetry", operation_id="health_telemetry", response_model=TelemetryHealth)
     def telemetry_health() -> TelemetryHealth:
-        """What the log shipper did: every line accepted is shipped, dropped (counted) or pending."""
+        """What the telemetry shippers did: every line or segment accepted is shipped, dropped or pending."""
         state = telemetry.current()
         if state is None:
             return TelemetryHealth(mode="off")
         stats = state.stats()
+        traced = state.trace_stats()
         return TelemetryHealth(
             mode=state.mode,
             log_group=state.log_group,
             log_stream=state.log_stream,
             **{k: stats.get(k, 0) for k in ("accepted", "shipped", "dropped", "pending", "retries")},
+            segments=SegmentCounts(
+                **{k: traced.get(k, 0) for k in ("accepted", "shipped", "dropped", "pending")}
+            )
+            if "accepted" in traced
+            else None,
         )
 
     return router

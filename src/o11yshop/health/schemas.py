@@ -22,6 +22,16 @@ class TelemetryHealth(BaseModel):
     )
     pending: int = Field(0, description="lines waiting to be sent")
     retries: int = Field(0, description="failed sends that were retried")
+    segments: SegmentCounts | None = Field(None, description="what the X-Ray segment shipper did (aws mode)")
+
+
+class SegmentCounts(BaseModel):
+    accepted: int = Field(0, description="segment documents handed to the shipper")
+    shipped: int = Field(0, description="documents X-Ray accepted")
+    dropped: int = Field(
+        0, description="documents given up on (too large, refused, buffer full, left at close)"
+    )
+    pending: int = Field(0, description="documents waiting to be sent")
 
 
 class DependencyCheck(BaseModel):

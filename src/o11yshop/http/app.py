@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from o11yshop import __version__
-from o11yshop.http.middleware import RequestContextMiddleware
+from o11yshop.http.middleware import RequestContextMiddleware, TraceMiddleware
 from o11yshop.http.problems import install_problem_handlers
 from o11yshop.telemetry import metrics
 from o11yshop.telemetry.runtime import watch_event_loop
@@ -57,4 +57,5 @@ def new_app(*, title: str, description: str, lifespan: Lifespan | None = None) -
     )
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(TraceMiddleware)  # outermost: the access line and every log line see the trace
     return app

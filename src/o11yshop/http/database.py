@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from o11yshop import telemetry
 from o11yshop.db.engine import make_engine, make_session_factory, session_scope
 from o11yshop.telemetry.runtime import watch_engine
 
@@ -32,6 +33,7 @@ class Database:
     def connect(cls, url: str) -> Database:
         engine = make_engine(url)
         watch_engine(engine)
+        telemetry.instrument_engine(engine)
         return cls(engine, make_session_factory(engine), make_session_factory(engine, read_only=True))
 
     def dispose(self) -> None:

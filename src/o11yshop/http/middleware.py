@@ -58,10 +58,13 @@ class RequestContextMiddleware:
             duration_ms = round((time.perf_counter() - began) * 1000, 3)
             access.info(
                 f"{scope['method']} {scope['path']} {status}",
-                method=scope["method"],
-                route=route,
-                status=status,
-                duration_ms=duration_ms,
+                **{
+                    **telemetry.request_fields(),  # what handlers bound, even in the thread pool
+                    "method": scope["method"],
+                    "route": route,
+                    "status": status,
+                    "duration_ms": duration_ms,
+                },
             )
             record_request(route, scope["method"], status, duration_ms)
 
@@ -86,8 +89,9 @@ class RequestContextMiddleware:
         except _BodyTooLarge:
             if not response_status:
                 await self._too_large(scope, receive, send)
-        except Exception:
+        except Exception as exc:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            telemetry.record_exception(exc)
             if not response_status:
                 response = problem_response(
                     Request(scope), 500, "internal_error", "an unexpected error occurred"
@@ -97,6 +101,17 @@ class RequestContextMiddleware:
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         detail = f"the request body exceeds {self.max_body_bytes} bytes"
         await problem_response(Request(scope), 413, "body_too_large", detail)(scope, receive, send)
+
+
+class TraceMiddleware:
+    """The configured tracer's middleware (X-Ray or OpenTelemetry), chosen when the app is built;
+    with telemetry off, the app itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = telemetry.instrument_app(app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):

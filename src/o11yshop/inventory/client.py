@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from o11yshop import telemetry
 from o11yshop.http.context import current_request_id
 from o11yshop.http.problems import AppError, FieldError, ServiceUnavailable
 from o11yshop.inventory.schemas import (
@@ -39,6 +40,7 @@ class InventoryClient:
             transport=transport,
             headers={"User-Agent": "o11yshop-api"},
         )
+        telemetry.instrument_http_client(self._http, "inventory")  # a subsegment per call; trace header
 
     def close(self) -> None:
         self._http.close()

@@ -121,19 +121,21 @@ class CheckoutService:
         try:
             snapshot = self._snapshot(cart_token)
             reservation_id = f"chk-{uuid.uuid4().hex}"
-            self.inventory.reserve(
-                reservation_id,
-                [ReservationLine(product_id=i.product_id, quantity=i.quantity) for i in snapshot.lines],
-                reference=f"checkout {idempotency_key[:80]}",
-            )
-            order_id = self._write_pending(snapshot, reservation_id, idempotency_key, body.shipping)
-            self.inventory.commit(reservation_id)
-            self._mark_placed(order_id, idempotency_key)
+            lines = [ReservationLine(product_id=i.product_id, quantity=i.quantity) for i in snapshot.lines]
+            with telemetry.span("reserve stock", lines=len(lines)):
+                self.inventory.reserve(reservation_id, lines, reference=f"checkout {idempotency_key[:80]}")
+            with telemetry.span("place order") as step:
+                order_id = self._write_pending(snapshot, reservation_id, idempotency_key, body.shipping)
+                self.inventory.commit(reservation_id)
+                self._mark_placed(order_id, idempotency_key)
+                step.annotate("order_id", order_id)
         except BaseException as exc:
             reason = str(getattr(exc, "code", type(exc).__name__))
             metrics.record(catalogue.CHECKOUT_FAILURES, Reason=reason)
+            telemetry.annotate(checkout_failure=reason)
             log.warning("checkout failed", reason=reason, reservation_id=reservation_id)
-            self._undo(idempotency_key, reservation_id, order_id)
+            with telemetry.span("undo checkout"):
+                self._undo(idempotency_key, reservation_id, order_id)
             raise
         placed = self._placed(order_id)
         telemetry.bind(order_number=placed.order.number)
@@ -205,6 +207,7 @@ class CheckoutService:
             cart = CartRepository(session).by_token(cart_token)
             if cart is None:
                 raise NotFound("no cart for this token")
+            telemetry.bind(cart_id=cart.id)
             if cart.status != "open":
                 raise Conflict("this cart was checked out already", code="cart_checked_out")
             items = cart.items

@@ -5,15 +5,18 @@ One call at start-up, ``configure(settings, service)``, chooses the approach for
 
 - ``off``: structured JSON logs on stdout only — the baseline for overhead measurements;
 - ``aws``: the same lines also shipped to CloudWatch Logs, group ``/o11yshop/<env>/<service>``,
-  one stream per process (metrics and X-Ray traces join this mode in the next lessons).
+  one stream per process; metrics as Embedded Metric Format (or PutMetricData); X-Ray traces by
+  the AWS X-Ray SDK (``xray``), the trace ID in every log line and metric document.
 
 Until ``configure`` runs, loggers still work (structlog's defaults), so importing code never needs
 to care whether telemetry is on.
 
 >>> from o11yshop import telemetry
 >>> log = telemetry.get_logger("o11yshop.orders")
->>> telemetry.bind(order_number="OS-7K3M-9QXD")      # every later line of this request carries it
+>>> telemetry.bind(order_number="OS-7K3M-9QXD")      # every later line of this request carries it,
 >>> log.info("order placed", total_minor=5400)       # doctest: +SKIP
+>>> with telemetry.span("reserve stock"):            # and so does the trace (an annotation)
+...     pass
 """
 
 from __future__ import annotations
@@ -22,18 +25,74 @@ import os
 import socket
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from o11yshop import __version__
-from o11yshop.telemetry.logs import bind, clear, configure_logging, get_logger
+from o11yshop.telemetry import tracing
+from o11yshop.telemetry.logs import bind as bind_log_fields
+from o11yshop.telemetry.logs import clear as clear_log_fields
+from o11yshop.telemetry.logs import configure_logging, get_logger
+from o11yshop.telemetry.tracing import (
+    ANNOTATED_FIELDS,
+    annotate,
+    instrument_app,
+    instrument_engine,
+    instrument_http_client,
+    record_exception,
+    span,
+    trace_ids,
+)
 
 if TYPE_CHECKING:
     from o11yshop.config import Settings
     from o11yshop.telemetry.cloudwatch_logs import CloudWatchLogsShipper
     from o11yshop.telemetry.metrics import MetricRecorder
 
-__all__ = ["Telemetry", "bind", "clear", "configure", "current", "get_logger", "log_group_name", "shutdown"]
+__all__ = [
+    "Telemetry",
+    "annotate",
+    "bind",
+    "clear",
+    "configure",
+    "current",
+    "get_logger",
+    "instrument_app",
+    "instrument_engine",
+    "instrument_http_client",
+    "log_group_name",
+    "record_exception",
+    "request_fields",
+    "shutdown",
+    "span",
+    "trace_ids",
+]
+
+_request_fields: ContextVar[dict[str, Any] | None] = ContextVar("o11yshop_request_fields", default=None)
+
+
+def bind(**fields: Any) -> None:
+    """Add fields to every later log line of this request (or task); the ones that identify what
+    the request is about (cart, order, product, admin …) also become annotations on its trace.
+
+    Fields bound in the thread pool still reach the request's access line (``request_fields``)."""
+    bind_log_fields(**fields)
+    shared = _request_fields.get()
+    if shared is not None:
+        shared.update(fields)
+    annotate(**{k: v for k, v in fields.items() if k in ANNOTATED_FIELDS})
+
+
+def clear() -> None:
+    """Start a new request: no bound fields."""
+    clear_log_fields()
+    _request_fields.set({})
+
+
+def request_fields() -> dict[str, Any]:
+    """Everything bound during this request, wherever it was bound."""
+    return dict(_request_fields.get() or {})
 
 
 @dataclass
@@ -44,10 +103,14 @@ class Telemetry:
     log_stream: str
     shipper: CloudWatchLogsShipper | None = None
     recorder: MetricRecorder | None = None
+    tracer: tracing.Tracer | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def stats(self) -> dict[str, int]:
         return self.shipper.stats() if self.shipper else {}
+
+    def trace_stats(self) -> dict[str, int]:
+        return self.tracer.stats() if self.tracer else {}
 
 
 _lock = threading.Lock()
@@ -80,6 +143,13 @@ def configure(settings: Settings, service: str) -> Telemetry:
                 threading.Thread(
                     target=_install_queries, args=(settings,), name="saved-queries", daemon=True
                 ).start()
+        tracer: tracing.Tracer = tracing.NoTracer()
+        if settings.telemetry == "aws":
+            from o11yshop.telemetry.aws import client
+            from o11yshop.telemetry.xray import XRayTracer
+
+            tracer = XRayTracer(settings, service, lambda name: client(settings, name))
+        tracing.use(tracer)
         from o11yshop.telemetry import metrics
 
         recorder = metrics.MetricRecorder(
@@ -88,6 +158,11 @@ def configure(settings: Settings, service: str) -> Telemetry:
             interval=settings.metrics_interval_seconds,
             enabled=shipper is not None,
         )
+        if shipper and settings.metrics_transport == "putmetricdata":
+            from o11yshop.telemetry.aws import client
+            from o11yshop.telemetry.putmetricdata import PutMetricDataSender
+
+            recorder.sender = PutMetricDataSender(lambda: client(settings, "cloudwatch"))
         if shipper:
             from o11yshop.telemetry.runtime import sampler
 
@@ -108,6 +183,7 @@ def configure(settings: Settings, service: str) -> Telemetry:
             log_stream=stream,
             shipper=shipper,
             recorder=recorder,
+            tracer=tracer,
         )
         return _current
 
@@ -122,9 +198,12 @@ def shutdown(timeout: float = 10.0) -> None:
     with _lock:
         if _current is not None and _current.recorder is not None and _current.recorder.enabled:
             _current.recorder.close()  # its last documents go out through the shipper
+        if _current is not None and _current.tracer is not None:
+            _current.tracer.shutdown(timeout)
         if _current is not None and _current.shipper is not None:
             _current.shipper.close(timeout)
         _current = None
+        tracing.use(tracing.NoTracer())
 
 
 def _install_queries(settings: Settings, attempts: int = 20) -> None:

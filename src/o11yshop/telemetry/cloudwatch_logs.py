@@ -1,37 +1,23 @@
 """Ships log lines to CloudWatch Logs from a background thread, within every PutLogEvents limit.
 
-``put`` never blocks and never raises: a request must not wait on telemetry. Lines wait in a
-bounded buffer; when it is full, new lines are dropped and counted. A worker thread sends batches
-(at most 10,000 events and 1,048,576 bytes counting 26 bytes of overhead per event, spanning at
-most 24 hours, in time order), retries throttling and errors with capped exponential back-off and
-jitter, and sends what is left on ``close``. ``stats`` says exactly what happened to every line:
-``accepted == shipped + dropped + pending``.
+``put`` never blocks and never raises (see ``shipping``: bounded buffer, back-off, exact counts).
+A batch holds at most 10,000 events and 1,048,576 bytes counting 26 bytes of overhead per event,
+spans at most 24 hours, and is in time order.
 """
 
 from __future__ import annotations
 
-import random
-import threading
-import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from o11yshop.telemetry.shipping import RETRYABLE, BackgroundShipper, Outcome, error_code
 
 MAX_BATCH_EVENTS = 10_000
 MAX_BATCH_BYTES = 1_048_576
 EVENT_OVERHEAD_BYTES = 26
 MAX_EVENT_BYTES = 256 * 1024 - EVENT_OVERHEAD_BYTES
 MAX_BATCH_SPAN_MS = 24 * 3600 * 1000
-RETRYABLE = {
-    "ThrottlingException",
-    "ServiceUnavailableException",
-    "InternalFailure",
-    "ServiceUnavailable",
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "ResourceNotFoundException",
-}
 
 
 @dataclass(frozen=True)
@@ -65,7 +51,7 @@ def next_batch(events: list[LogEvent]) -> list[LogEvent]:
     return batch
 
 
-class CloudWatchLogsShipper:
+class CloudWatchLogsShipper(BackgroundShipper[LogEvent]):
     def __init__(
         self,
         client_factory: Callable[[], Any],
@@ -77,108 +63,33 @@ class CloudWatchLogsShipper:
         flush_interval: float = 1.0,
         max_backoff: float = 5.0,
     ) -> None:
+        self.name = f"cwlogs-{stream}"
+        super().__init__(max_buffered=max_buffered, flush_interval=flush_interval, max_backoff=max_backoff)
         self._client_factory = client_factory
         self._client: Any = None
         self.group = group
         self.stream = stream
         self.retention_days = retention_days
-        self.max_buffered = max_buffered
-        self.flush_interval = flush_interval
-        self.max_backoff = max_backoff
-        self._buffer: list[LogEvent] = []  # put() appends here
-        self._outbox: list[LogEvent] = []  # the worker's, in time order, sent from the front
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._closing = threading.Event()
         self._ready = False
-        self._counts: Counter[str] = Counter()
-        self._thread = threading.Thread(target=self._run, name=f"cwlogs-{stream}", daemon=True)
-
-    # -- the side the application sees ------------------------------------------------------------
 
     def start(self) -> CloudWatchLogsShipper:
-        self._thread.start()
+        super().start()
         return self
 
     def put(self, timestamp_ms: int, message: str) -> None:
         message, cut = truncate(message)
-        with self._lock:
-            self._counts["accepted"] += 1
-            if cut:
-                self._counts["truncated"] += 1
-            if len(self._buffer) + len(self._outbox) >= self.max_buffered or self._closing.is_set():
-                self._counts["dropped"] += 1
-                self._counts[
-                    "dropped_buffer_full" if not self._closing.is_set() else "dropped_after_close"
-                ] += 1
-                return
-            self._buffer.append(LogEvent(timestamp_ms, message))
-            if len(self._buffer) >= MAX_BATCH_EVENTS:
-                self._wake.set()
+        self._accept(LogEvent(timestamp_ms, message), *(("truncated",) if cut else ()))
 
-    def stats(self) -> dict[str, int]:
-        with self._lock:
-            counts = dict(self._counts)
-            counts["pending"] = len(self._buffer) + len(self._outbox)
-        for key in ("accepted", "shipped", "dropped", "retries", "batches", "truncated"):
-            counts.setdefault(key, 0)
-        return counts
+    def _wake_early(self, buffered: int) -> bool:
+        return buffered >= MAX_BATCH_EVENTS
 
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Wake the worker and wait until the buffer is empty (or ``timeout``); True when it is."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if not self._buffer and not self._outbox:
-                    return True
-            self._wake.set()
-            time.sleep(0.02)
-        return False
+    def _order(self, outbox: list[LogEvent]) -> None:
+        outbox.sort(key=lambda e: e.timestamp_ms)
 
-    def close(self, timeout: float = 10.0) -> None:
-        """Send what is buffered (for up to ``timeout``), then stop; what is left is counted dropped."""
-        self.flush(timeout)
-        self._closing.set()
-        self._wake.set()
-        self._thread.join(timeout=max(1.0, timeout))
-        with self._lock:
-            left = len(self._buffer) + len(self._outbox)
-            if left:
-                self._counts["dropped"] += left
-                self._counts["dropped_at_close"] += left
-                self._buffer.clear()
-                self._outbox.clear()
+    def _next_batch(self, outbox: list[LogEvent]) -> list[LogEvent]:
+        return next_batch(outbox)
 
-    # -- the worker -------------------------------------------------------------------------------
-
-    def _run(self) -> None:
-        backoff = 0.0
-        while not self._closing.is_set():
-            self._wake.wait(timeout=backoff or self.flush_interval)
-            self._wake.clear()
-            if self._closing.is_set():
-                break
-            backoff = self._ship_all(backoff)
-
-    def _ship_all(self, backoff: float) -> float:
-        """Send batches until nothing is left; on a retryable failure return the next back-off."""
-        with self._lock:
-            if self._buffer:
-                self._outbox.extend(self._buffer)
-                self._buffer.clear()
-                self._outbox.sort(key=lambda e: e.timestamp_ms)
-        while self._outbox:
-            batch = next_batch(self._outbox)
-            if self._send(batch) == "retry":
-                with self._lock:
-                    self._counts["retries"] += 1
-                return min(self.max_backoff, max(0.1, backoff * 2)) * random.uniform(0.8, 1.2)
-            with self._lock:
-                del self._outbox[: len(batch)]
-                self._counts["batches"] += 1
-        return 0.0
-
-    def _send(self, batch: list[LogEvent]) -> str:
+    def _send(self, batch: list[LogEvent]) -> Outcome:
         try:
             client = self._ensure_stream()
             response = client.put_log_events(
@@ -187,7 +98,7 @@ class CloudWatchLogsShipper:
                 logEvents=[{"timestamp": e.timestamp_ms, "message": e.message} for e in batch],
             )
         except Exception as exc:  # the network, the endpoint, or AWS said no
-            code = _error_code(exc)
+            code = error_code(exc)
             if code == "ResourceNotFoundException":
                 self._ready = False
             if code is None or code in RETRYABLE:
@@ -215,18 +126,11 @@ class CloudWatchLogsShipper:
                 try:
                     call(**kwargs)
                 except Exception as exc:
-                    if _error_code(exc) != "ResourceAlreadyExistsException":
+                    if error_code(exc) != "ResourceAlreadyExistsException":
                         raise
             self._client.put_retention_policy(logGroupName=self.group, retentionInDays=self.retention_days)
             self._ready = True
         return self._client
-
-
-def _error_code(exc: Exception) -> str | None:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code") or "") or None
-    return None
 
 
 def _rejected_count(info: dict[str, int], size: int) -> int:

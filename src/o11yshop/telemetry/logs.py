@@ -1,8 +1,9 @@
 """Structured logs (O-LOG-01..04): one JSON object per line, for structlog and stdlib loggers alike.
 
 Every line carries ``timestamp`` (UTC, ISO 8601), ``level``, ``service``, ``environment``,
-``version``, ``logger`` and ``message``, plus whatever the request bound (``request_id`` and, where
-known, ``trace_id``, ``admin_user``, ``cart_id``, ``order_number``). Secrets and personal data are
+``version``, ``logger`` and ``message``, plus the X-Ray ``trace_id`` and ``segment_id`` when the
+line belongs to a traced request, and whatever the request bound (``request_id`` and, where known,
+``admin_user``, ``cart_id``, ``order_number``). Secrets and personal data are
 redacted before a line is written anywhere (see ``redaction``). Each line goes to stdout and to
 every sink (the CloudWatch Logs shipper, in ``aws`` mode).
 
@@ -23,6 +24,7 @@ from typing import Any, TextIO
 import structlog
 
 from o11yshop.telemetry.redaction import redact_event
+from o11yshop.telemetry.tracing import trace_ids
 
 Sink = Callable[[int, str], None]
 # structlog's own keys that are not fields of the line
@@ -38,13 +40,25 @@ def _static_fields(fields: Mapping[str, str]) -> structlog.types.Processor:
     return add
 
 
+def _trace_fields(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """The X-Ray trace ID (and the segment that was open) of the line, for O-CORR-01."""
+    ids = trace_ids()
+    if ids is not None:
+        event.setdefault("trace_id", ids.trace_id)
+        if ids.segment_id:
+            event.setdefault("segment_id", ids.segment_id)
+    return event
+
+
 def _redact(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
     return redact_event(event)
 
 
 FIRST_KEYS = ("timestamp", "level", "service", "logger", "message")
 DROPPED_KEYS = ("color_message",)  # uvicorn's ANSI-coloured copy of the message
-QUIET_BY_DEFAULT = {"httpx": "WARNING"}  # the access lines already show every call between services
+# the access lines already show every call between services; the X-Ray SDK says at INFO which
+# sampling rule it used, for every request
+QUIET_BY_DEFAULT = {"httpx": "WARNING", "aws_xray_sdk": "WARNING"}
 
 
 def _to_json(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> str:
@@ -90,6 +104,7 @@ def configure_logging(
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
         _static_fields({"service": service, "environment": environment, "version": version}),
         structlog.stdlib.ExtraAdder(),
+        _trace_fields,
     ]
     structlog.configure(
         processors=[

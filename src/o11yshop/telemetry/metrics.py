@@ -19,12 +19,30 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
 from o11yshop.telemetry.catalogue import NAMESPACE, MetricSpec
+from o11yshop.telemetry.tracing import trace_ids
 
 MAX_VALUES_PER_DOCUMENT = 100
+COUNTER_ONLY = float("-inf")  # an exemplar kept from a counter: any distribution value replaces it
 Sink = Callable[[int, str], None]
 Key = tuple[tuple[str, ...], tuple[str, ...]]  # (dimension names, their values)
+
+
+@dataclass
+class Recorded:
+    """What was recorded since the last flush, per set of dimension values."""
+
+    sums: dict[Key, dict[MetricSpec, float]]
+    values: dict[Key, dict[MetricSpec, list[float]]]
+    # per key, the trace of the largest distribution value (the slowest request), else the latest
+    exemplars: dict[Key, tuple[float, str]]
+
+
+class Sender(Protocol):
+    def send(self, recorded: Recorded, timestamp_ms: int) -> int: ...
 
 
 class MetricRecorder:
@@ -45,6 +63,8 @@ class MetricRecorder:
         self._lock = threading.Lock()
         self._sums: dict[Key, dict[MetricSpec, float]] = defaultdict(dict)
         self._values: dict[Key, dict[MetricSpec, list[float]]] = defaultdict(dict)
+        self._exemplars: dict[Key, tuple[float, str]] = {}
+        self.sender: Sender | None = None  # PutMetricData instead of EMF documents
         self.samplers: list[Callable[[], None]] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -56,18 +76,39 @@ class MetricRecorder:
         if set(dimensions) != set(spec.dimensions):
             raise ValueError(f"{spec.name} takes dimensions {spec.dimensions}, got {tuple(dimensions)}")
         key = (spec.dimensions, tuple(str(dimensions[d]) for d in spec.dimensions))
+        ids = trace_ids()
         with self._lock:
             if spec.distribution:
                 self._values[key].setdefault(spec, []).append(float(value))
             else:
                 sums = self._sums[key]
                 sums[spec] = sums.get(spec, 0.0) + value
+            if ids is not None and ids.sampled:
+                self._keep_exemplar(key, spec, value, ids.trace_id)
+
+    def _keep_exemplar(self, key: Key, spec: MetricSpec, value: float, trace_id: str) -> None:
+        seen = self._exemplars.get(key)
+        if spec.distribution:
+            if seen is None or value >= seen[0]:
+                self._exemplars[key] = (float(value), trace_id)
+        elif seen is None or seen[0] == COUNTER_ONLY:
+            self._exemplars[key] = (COUNTER_ONLY, trace_id)
+
+    def take(self) -> Recorded:
+        """What was recorded since the last call (and start afresh)."""
+        with self._lock:
+            taken = Recorded(self._sums, self._values, self._exemplars)
+            self._sums, self._values, self._exemplars = defaultdict(dict), defaultdict(dict), {}
+        return taken
 
     def documents(self, timestamp_ms: int | None = None) -> list[str]:
-        """Take what was recorded since the last call, as EMF documents (JSON lines)."""
-        with self._lock:
-            sums, values = self._sums, self._values
-            self._sums, self._values = defaultdict(dict), defaultdict(dict)
+        """Take what was recorded since the last call, as EMF documents (JSON lines). Each carries
+        the X-Ray trace ID of its slowest (or latest) traced request as the ``trace_id`` property:
+        a property, not a dimension, so it costs no metric and leads from a spike to a trace."""
+        return self.emf(self.take(), timestamp_ms)
+
+    def emf(self, recorded: Recorded, timestamp_ms: int | None = None) -> list[str]:
+        sums, values = recorded.sums, recorded.values
         stamp = timestamp_ms if timestamp_ms is not None else int(time.time() * 1000)
         extra = self.properties() if self.properties else {}
         out = []
@@ -100,6 +141,8 @@ class MetricRecorder:
                     **extra,
                     **members,
                 }
+                if chunk == 0 and key in recorded.exemplars:
+                    document["trace_id"] = recorded.exemplars[key][1]
                 out.append(json.dumps(document, separators=(",", ":")))
         return out
 
@@ -109,6 +152,8 @@ class MetricRecorder:
                 sample()
             except Exception:  # a failed sample must not cost the metrics already recorded
                 logging.getLogger("o11yshop.telemetry").debug("sampler failed", exc_info=True)
+        if self.sender is not None:
+            return self.sender.send(self.take(), int(time.time() * 1000))
         lines = self.documents()
         if self.sink is not None:
             stamp = int(time.time() * 1000)

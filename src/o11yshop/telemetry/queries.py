@@ -45,6 +45,13 @@ SAVED_QUERIES: tuple[SavedQuery, ...] = (
         "every line of one request, in both services (replace the ID; X-Request-Id echoes it)",
     ),
     SavedQuery(
+        "o11yshop/everything-for-one-trace",
+        "fields @timestamp, service, level, logger, segment_id, message\n"
+        '| filter trace_id = "PASTE-A-TRACE-ID"\n'
+        "| sort @timestamp asc",
+        "every line of one X-Ray trace, in both services (X-Amzn-Trace-Id on the response gives the ID)",
+    ),
+    SavedQuery(
         "o11yshop/zero-result-searches",
         'filter message = "catalog search" and results = 0\n'
         "| stats count(*) as searches by query\n"

@@ -87,3 +87,29 @@ def redact_event(event: Mapping[str, Any]) -> dict[str, Any]:
 
 def _sensitive(key: object) -> bool:
     return isinstance(key, str) and SENSITIVE_KEY.search(key) is not None
+
+
+# what identifies and orders a trace document: never rewritten (a segment ID of 16 digits could
+# otherwise pass for a card number)
+TRACE_STRUCTURE_KEYS = frozenset(
+    {"id", "trace_id", "parent_id", "start_time", "end_time", "type", "namespace", "precursor_ids"}
+)
+
+
+def redact_trace_document(document: Any, depth: int = 0) -> Any:
+    """A copy of an X-Ray segment document (or an OpenTelemetry span as a mapping) with every
+    secret and personal value removed, its IDs and timings untouched."""
+    if depth > MAX_DEPTH:
+        return "[TOO DEEP]"
+    if isinstance(document, Mapping):
+        return {
+            k: v
+            if k in TRACE_STRUCTURE_KEYS
+            else REDACTED
+            if _sensitive(k)
+            else redact_trace_document(v, depth + 1)
+            for k, v in document.items()
+        }
+    if isinstance(document, list):
+        return [redact_trace_document(v, depth + 1) for v in document]
+    return redact_value(document, depth)

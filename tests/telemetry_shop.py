@@ -1,0 +1,121 @@
+"""The shop in an observability mode, as a learner starts it (`o11yshop migrate`, `seed`, `up`: local
+AWS, inventory and api as processes), with boto3 clients of the embedded endpoint to read back what
+arrived, and the polling helpers the telemetry tests share."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+
+CLI = [sys.executable, "-m", "o11yshop.cli"]
+ADMIN_PASSWORD = "right-password-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Shop:
+    mode: str
+    base: str
+    env: dict[str, str]
+    logs: Any
+    cloudwatch: Any
+    xray: Any
+    output: Path
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base, timeout=30)
+
+
+def start_shop(tmp: Path, mode: str) -> tuple[Shop, subprocess.Popen[str]]:
+    env = os.environ | {
+        "O11YSHOP_DATABASE_URL": f"sqlite:///{tmp / 'shop.db'}",
+        "O11YSHOP_MEDIA_DIR": str(tmp / "media"),
+        "O11YSHOP_API_PORT": str(free_port()),
+        "O11YSHOP_INVENTORY_PORT": str(free_port()),
+        "O11YSHOP_LOCAL_AWS_PORT": (aws_port := str(free_port())),
+        "O11YSHOP_AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
+        "O11YSHOP_XRAY_DAEMON_PORT": "0",  # leave port 2000 to a test of its own
+        "O11YSHOP_LOCAL_AWS_STATE_DIR": str(tmp / "aws"),
+        "O11YSHOP_TELEMETRY": mode,
+        "O11YSHOP_METRICS_INTERVAL_SECONDS": "1",
+        "O11YSHOP_ENV": "development",
+        "O11YSHOP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+    }
+    for step in (["migrate"], ["seed"]):
+        subprocess.run([*CLI, *step], env=env, check=True, capture_output=True, timeout=300)
+    output = tmp / "up.log"
+    up = subprocess.Popen([*CLI, "up"], env=env, stdout=output.open("w"), stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{env['O11YSHOP_API_PORT']}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/health/ready", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    logs, cloudwatch, xray = (
+        boto3.client(
+            name,
+            endpoint_url=env["O11YSHOP_AWS_ENDPOINT_URL"],
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+        for name in ("logs", "cloudwatch", "xray")
+    )
+    return Shop(mode, base, env, logs, cloudwatch, xray, output), up
+
+
+def events(logs: Any, group: str, pattern: str = "") -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    token = None
+    while True:
+        kwargs = {"logGroupName": group, "filterPattern": pattern}
+        if token:
+            kwargs["nextToken"] = token
+        try:
+            page = logs.filter_log_events(**kwargs)
+        except logs.exceptions.ResourceNotFoundException:
+            return []
+        found += [json.loads(e["message"]) for e in page["events"]]
+        token = page.get("nextToken")
+        if not token:
+            return found
+
+
+def wait_for(
+    logs: Any, group: str, pattern: str, count: int = 1, seconds: float = 30
+) -> list[dict[str, Any]]:
+    """Poll (bounded) until ``count`` events match: the shipper sends about once a second."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = events(logs, group, pattern)
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.25)
+
+
+def segments_sent(shop: Shop, seconds: float = 30) -> dict[str, int]:
+    """Wait (bounded) until the api's segment shipper has nothing pending; return its counts."""
+    deadline = time.monotonic() + seconds
+    while True:
+        counts: dict[str, int] = httpx.get(f"{shop.base}/api/health/telemetry", timeout=5).json()["segments"]
+        if counts["pending"] == 0 or time.monotonic() > deadline:
+            return counts
+        time.sleep(0.1)
