@@ -513,3 +513,25 @@ def test_more_than_ten_thousand_spans_are_refused(endpoint: Endpoint) -> None:
     assert reply.status == 400
     xray: ClientFactory = make_client_factory(endpoint.url)
     assert xray("xray").get_trace_summaries(**window())["TraceSummaries"] == []
+
+
+def test_a_chunked_body_is_read_to_its_end(endpoint: Endpoint) -> None:
+    import http.client
+
+    shop = service("api")
+    with shop.tracer.start_as_current_span("GET /", kind=SpanKind.SERVER) as server:
+        pass
+    body = encode_spans(shop.finished()).SerializeToString()
+    connection = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=10)
+    pieces = iter([body[:7], body[7:]])
+    connection.request(
+        "POST",
+        "/v1/traces",
+        body=pieces,
+        encode_chunked=True,
+        headers={"Content-Type": "application/x-protobuf"},
+    )
+    assert connection.getresponse().status == 200
+    connection.close()
+    xray = make_client_factory(endpoint.url)("xray")
+    assert set(documents(xray, xray_id(server))) == {"api"}

@@ -465,7 +465,8 @@ def _annotations_and_metadata(
     metadata: dict[str, Any] = {}
 
     def place(key: str, value: Any) -> None:
-        if key in indexed and isinstance(value, str | int | float) and len(annotations) < MAX_ANNOTATIONS:
+        fits = len(annotations) < MAX_ANNOTATIONS and isinstance(value, str | int | float)
+        if key in indexed and key and fits:
             annotations[annotation_key(key)] = value
         elif value is not None:
             default[key] = value

@@ -239,10 +239,9 @@ class LocalAws:
         signed_for = scope.group(2) if scope else None
         if path == STATS_PATH:
             return self._stats(method, start_response)
-        size = _content_length(environ)
         if path in OTLP_PATHS and signed_for in (None, "xray", "logs"):
-            self.stats.count(OTLP_PATHS[path], size)
             return self._otlp(environ, start_response, path, region_name)
+        size = _content_length(environ)
         if target.startswith("Logs_20140328."):
             operation = target.split(".", 1)[1]
             self.stats.count(f"logs.{operation}", size)
@@ -296,12 +295,13 @@ class LocalAws:
         """OTLP/HTTP, as AWS's X-Ray and CloudWatch Logs endpoints answer it."""
         from o11yshop.localaws import otlp
 
+        raw = _read_body(environ)
+        self.stats.count(OTLP_PATHS[path], len(raw))
         encoding = otlp.Encoding(otlp.PROTOBUF)
         try:
             if environ.get("REQUEST_METHOD") != "POST":
                 raise otlp.OtlpError(405, f"{path} accepts POST only")
             encoding = otlp.encoding_of(environ.get("CONTENT_TYPE", ""))
-            raw = _read_body(environ)
             if path == "/v1/traces":
                 response = self._otlp_traces(raw, environ, encoding, region_name)
             else:
@@ -531,6 +531,10 @@ def _content_length(environ: dict[str, Any]) -> int:
 
 def _read_body(environ: dict[str, Any]) -> bytes:
     length = _content_length(environ)
+    if not length and environ.get("wsgi.input_terminated"):
+        # chunked transfer encoding (some OTLP exporters stream their body): read to the end
+        chunked: bytes = environ["wsgi.input"].read()
+        return chunked
     body: bytes = environ["wsgi.input"].read(length) if length else b""
     return body
 
