@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from o11yshop.localaws import xray
+from o11yshop.localaws import otlp, otlp_logs, otlp_traces, xray
 from o11yshop.localaws.cloudwatch import CloudWatchRegion
 from o11yshop.localaws.logs import LogsRegion
 from o11yshop.localaws.protocol import AwsError, dumps, not_emulated
@@ -293,8 +293,6 @@ class LocalAws:
         self, environ: dict[str, Any], start_response: StartResponse, path: str, region_name: str
     ) -> Iterable[bytes]:
         """OTLP/HTTP, as AWS's X-Ray and CloudWatch Logs endpoints answer it."""
-        from o11yshop.localaws import otlp
-
         raw = _read_body(environ)
         self.stats.count(OTLP_PATHS[path], len(raw))
         encoding = otlp.Encoding(otlp.PROTOBUF)
@@ -318,9 +316,9 @@ class LocalAws:
         )
         return [body]
 
-    def _otlp_traces(self, raw: bytes, environ: dict[str, Any], encoding: Any, region_name: str) -> Any:
-        from o11yshop.localaws import otlp, otlp_traces
-
+    def _otlp_traces(
+        self, raw: bytes, environ: dict[str, Any], encoding: otlp.Encoding, region_name: str
+    ) -> Any:
         body = otlp.read_body(raw, environ.get("HTTP_CONTENT_ENCODING", ""), otlp_traces.MAX_REQUEST_BYTES)
         translation = otlp_traces.translate(otlp.decode_traces(body, encoding), self.now())
         rejected, reasons = translation.rejected, translation.reasons
@@ -332,16 +330,15 @@ class LocalAws:
                     reasons.append(refused["Message"])
         return otlp.traces_response(rejected, "; ".join(reasons))
 
-    def _otlp_logs(self, raw: bytes, environ: dict[str, Any], encoding: Any, region_name: str) -> Any:
-        from o11yshop.localaws import otlp, otlp_logs
-
+    def _otlp_logs(
+        self, raw: bytes, environ: dict[str, Any], encoding: otlp.Encoding, region_name: str
+    ) -> Any:
         names = {}
         for header in ("x-aws-log-group", "x-aws-log-stream"):
             names[header] = environ.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
             if not names[header]:
-                raise otlp.OtlpError(400, f"the {header} header is required: AWS writes OTLP logs to an "
-                                          "existing log group and stream named by x-aws-log-group and "
-                                          "x-aws-log-stream")  # fmt: skip
+                why = "AWS writes OTLP logs to the existing log group and stream these headers name"
+                raise otlp.OtlpError(400, f"the {header} header is required: {why}")
         destination = {"logGroupName": names["x-aws-log-group"], "logStreamName": names["x-aws-log-stream"]}
         with self.lock:
             self.region(region_name).logs.destination(destination)  # both must exist, as on AWS
