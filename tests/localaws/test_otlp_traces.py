@@ -483,6 +483,13 @@ def test_the_adot_sigv4_exporter_signs_for_a_region_and_the_spans_land_there(end
         ("text/plain", b"hello", {}, 415, "Content-Type"),
         ("application/x-protobuf", b"", {"headers": {"Content-Encoding": "br"}}, 415, "Content-Encoding"),
         ("application/x-protobuf", b"", {"method": "GET"}, 405, "POST"),
+        (
+            "application/x-protobuf",
+            b"",
+            {"path": "/v1/metrics"},
+            501,
+            "does not emulate CloudWatch's OTLP metrics",
+        ),
     ],
 )
 def test_malformed_requests_are_refused_with_a_clear_message(
@@ -490,7 +497,8 @@ def test_malformed_requests_are_refused_with_a_clear_message(
 ) -> None:
     from google.rpc.status_pb2 import Status as RpcStatus
 
-    reply = post(f"{endpoint.url}/v1/traces", body, content_type, **options)
+    path = options.pop("path", "/v1/traces")
+    reply = post(f"{endpoint.url}{path}", body, content_type, **options)
     assert reply.status == status
     if reply.content_type == "application/json":
         message = json.loads(reply.body)["message"]

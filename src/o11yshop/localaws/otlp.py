@@ -23,6 +23,7 @@ JSON = "application/json"
 # google.rpc.Code values the OTLP specification uses in error responses.
 INVALID_ARGUMENT = 3
 RESOURCE_EXHAUSTED = 8
+UNIMPLEMENTED = 12
 
 
 class OtlpError(Exception):

@@ -35,8 +35,12 @@ from o11yshop.localaws.state import Journal, moto_changes_state
 
 LOOPBACK = "127.0.0.1"
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
-# AWS serves these on xray.<region>.amazonaws.com and logs.<region>.amazonaws.com; one port here.
-OTLP_PATHS = {"/v1/traces": "xray.OTLPTraces", "/v1/logs": "logs.OTLPLogs"}
+# AWS serves these on xray., logs. and monitoring.<region>.amazonaws.com; one port here.
+OTLP_PATHS = {
+    "/v1/traces": "xray.OTLPTraces",
+    "/v1/logs": "logs.OTLPLogs",
+    "/v1/metrics": "cloudwatch.OTLPMetrics",
+}
 STATS_PATH = "/_localaws/stats"
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -239,7 +243,7 @@ class LocalAws:
         signed_for = scope.group(2) if scope else None
         if path == STATS_PATH:
             return self._stats(method, start_response)
-        if path in OTLP_PATHS and signed_for in (None, "xray", "logs"):
+        if path in OTLP_PATHS and signed_for in (None, "xray", "logs", "monitoring"):
             return self._otlp(environ, start_response, path, region_name)
         size = _content_length(environ)
         if target.startswith("Logs_20140328."):
@@ -300,6 +304,14 @@ class LocalAws:
             if environ.get("REQUEST_METHOD") != "POST":
                 raise otlp.OtlpError(405, f"{path} accepts POST only")
             encoding = otlp.encoding_of(environ.get("CONTENT_TYPE", ""))
+            if path == "/v1/metrics":
+                # AWS has one (monitoring.<region>.amazonaws.com/v1/metrics); refused by name, never ignored
+                raise otlp.OtlpError(
+                    501,
+                    "o11yshop local-aws does not emulate CloudWatch's OTLP metrics "
+                    "endpoint (/v1/metrics); see docs/local-aws.md",
+                    otlp.UNIMPLEMENTED,
+                )
             if path == "/v1/traces":
                 response = self._otlp_traces(raw, environ, encoding, region_name)
             else:
