@@ -305,9 +305,10 @@ class LocalAws:
                 raise otlp.OtlpError(405, f"{path} accepts POST only")
             encoding = otlp.encoding_of(environ.get("CONTENT_TYPE", ""))
             if path == "/v1/metrics":
-                # AWS has one (monitoring.<region>.amazonaws.com/v1/metrics); refused by name, never ignored
+                # AWS has one (monitoring.<region>.amazonaws.com/v1/metrics): refused by name, never
+                # ignored. 404, not 501: OTLP exporters retry any 5xx, and retrying cannot help.
                 raise otlp.OtlpError(
-                    501,
+                    404,
                     "o11yshop local-aws does not emulate CloudWatch's OTLP metrics "
                     "endpoint (/v1/metrics); see docs/local-aws.md",
                     otlp.UNIMPLEMENTED,
