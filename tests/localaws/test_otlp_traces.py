@@ -487,7 +487,7 @@ def test_the_adot_sigv4_exporter_signs_for_a_region_and_the_spans_land_there(end
             "application/x-protobuf",
             b"",
             {"path": "/v1/metrics"},
-            501,
+            404,
             "does not emulate CloudWatch's OTLP metrics",
         ),
     ],
