@@ -318,7 +318,9 @@ def markdown(results: dict[str, Any], image_prefix: str = "img/") -> str:
         _table(modes, kind_rows),
         f"Answers, all rounds together: {statuses}.",
         "",
-        f"![CPU per 1,000 requests]({image_prefix}bench-cpu.png) ![Latency]({image_prefix}bench-latency.png)",
+        f"![Ratios to off]({image_prefix}bench-ratios.png) "
+        f"![CPU per 1,000 requests]({image_prefix}bench-cpu.png) "
+        f"![Latency]({image_prefix}bench-latency.png)",
         "",
         "**CPU and memory**",
         "",
@@ -414,6 +416,30 @@ def charts(results: dict[str, Any], images: Path) -> list[Path]:
     ax.set_title("Latency, all requests (lower is better)")
     ax.legend(fontsize=8)
     written.append(_save(fig, images / "bench-latency.png"))
+
+    # ratios to off against the goal
+    others = [m for m in modes if m != "off"]
+    if others:
+        fig, ax = plt.subplots(figsize=(6, 3.6))
+        width = 0.8 / 3
+        for i, (key, label, color) in enumerate(
+            (("cpu", "CPU per request", "#4c72b0"), ("p50", "p50", "#8c8c8c"), ("p99", "p99", "#c44e52"))
+        ):
+            values = [summary["modes"][m]["ratios"][key] or 0.0 for m in others]
+            xs = [j + (i - 1) * width for j in range(len(others))]
+            bars = ax.bar(xs, values, width, label=label, color=color)
+            ax.bar_label(bars, fmt="%.2f", fontsize=7)
+        goal = results["goal_ratio"]
+        ax.axhline(1.0, color="black", linewidth=0.8)
+        ax.axhline(goal, color="#c44e52", linestyle="--", linewidth=1, label=f"goal {goal:.2f}")
+        ax.set_xticks(range(len(others)), others)
+        ax.set_ylim(
+            0.8, max(1.3, *(summary["modes"][m]["ratios"][k] or 0 for m in others for k in RATIO_KEYS)) + 0.1
+        )
+        ax.set_ylabel("ratio to off")
+        ax.set_title("Each mode against off (medians)")
+        ax.legend(fontsize=7, loc="upper left")
+        written.append(_save(fig, images / "bench-ratios.png"))
 
     # monthly cost by line item
     fig, ax = plt.subplots(figsize=(6, 3.6))

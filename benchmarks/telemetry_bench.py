@@ -537,6 +537,7 @@ def run_once(
     database = copy_database(template, directory)
     phases: dict[str, float] = {}
     mark = time.monotonic()
+    load_before = round(os.getloadavg()[0], 2)
 
     def phase(name: str) -> None:
         nonlocal mark
@@ -587,6 +588,7 @@ def run_once(
     return {
         "mode": mode,
         "round": round_no,
+        "load_average_1m_before": load_before,
         "requests": requests,
         "elapsed_s": result["elapsed_s"],
         "throughput_rps": requests / result["elapsed_s"],
@@ -633,6 +635,7 @@ class Settings:
     profile: str  # auto | always | never
     profile_requests: int
     extra_env: dict[str, str]
+    from_results: Path | None = None
 
 
 def parse_args(argv: list[str] | None) -> Settings:
@@ -656,6 +659,13 @@ def parse_args(argv: list[str] | None) -> Settings:
     )
     parser.add_argument("--profile-requests", type=int, default=1500, help="requests of a profiled run")
     parser.add_argument("--quick", action="store_true", help="smoke run: 300 requests, 1 round, no profile")
+    parser.add_argument(
+        "--from-results",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="run nothing: print the report of an earlier run's results (and --write-docs from them)",
+    )
     parser.add_argument(
         "--env",
         action="append",
@@ -687,6 +697,7 @@ def parse_args(argv: list[str] | None) -> Settings:
         profile=args.profile,
         profile_requests=args.profile_requests,
         extra_env=extra,
+        from_results=args.from_results,
     )
 
 
@@ -714,8 +725,18 @@ def write_plan(path: Path, plan: list[list[bench_loadgen.Step]]) -> Path:
     return path
 
 
+def report(results: dict[str, Any], write_docs: bool) -> None:
+    print(bench_report.text_report(results), flush=True)
+    if write_docs:
+        written = bench_report.write_docs(results, ROOT / "docs" / "comparison.md", ROOT / "docs" / "img")
+        print("wrote " + ", ".join(str(p.relative_to(ROOT)) for p in written))
+
+
 def main(argv: list[str] | None = None) -> int:
     settings = parse_args(argv)
+    if settings.from_results is not None:
+        report(json.loads(settings.from_results.read_text()), settings.write_docs)
+        return 0
     began = time.monotonic()
     command = "python benchmarks/telemetry_bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
     print(
@@ -802,10 +823,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     settings.out.parent.mkdir(parents=True, exist_ok=True)
     settings.out.write_text(json.dumps(results, indent=1, default=str) + "\n")
-    print(bench_report.text_report(results), flush=True)
-    if settings.write_docs:
-        written = bench_report.write_docs(results, ROOT / "docs" / "comparison.md", ROOT / "docs" / "img")
-        print("wrote " + ", ".join(str(p.relative_to(ROOT)) for p in written))
+    report(results, settings.write_docs)
     print(f"results: {settings.out}  ({results['duration_s']:.0f} s)")
     return 0
 
