@@ -343,14 +343,21 @@ def telemetry_health(shop: Shop, service_url: str) -> dict[str, Any]:
 
 
 def wait_for_shipping(shop: Shop, urls: dict[str, str], seconds: float = 30.0) -> dict[str, Any]:
-    """Until every process's log shipper has nothing pending (bounded); returns the last counts."""
+    """Until every line each process had accepted when we started waiting is shipped (or dropped,
+    counted). Not "pending == 0": each poll logs an access line of its own, pending until the next
+    send. Bounded; returns the last counts."""
     deadline = time.monotonic() + seconds
-    last: dict[str, Any] = {}
-    while True:
+    first = {name: telemetry_health(shop, url) for name, url in urls.items()}
+    targets = {name: int(h.get("accepted") or 0) for name, h in first.items()}
+    last = first
+    while time.monotonic() < deadline:
+        if all(
+            int(h.get("shipped") or 0) + int(h.get("dropped") or 0) >= targets[n] for n, h in last.items()
+        ):
+            break
+        time.sleep(0.3)
         last = {name: telemetry_health(shop, url) for name, url in urls.items()}
-        if all(not h.get("pending") for h in last.values()) or time.monotonic() > deadline:
-            return last
-        time.sleep(0.2)
+    return last
 
 
 def read_log_events(shop: Shop, start_ms: int, end_ms: int, api_group: str) -> dict[str, dict[str, Any]]:
@@ -484,6 +491,12 @@ def cpu_seconds(process: psutil.Process) -> float:
     return float(times.user + times.system)
 
 
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (every core, every process) since boot."""
+    times = psutil.cpu_times()
+    return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
+
+
 def peak_rss_mb(process: psutil.Process) -> float | None:
     """VmHWM: the process's peak resident set since it started (Linux); else its RSS now."""
     try:
@@ -555,6 +568,7 @@ def run_once(
         handles = {name: shop.psutil(name) for name in ("api", "inventory", "local-aws")}
         stdout_before = {name: (directory / f"{name}.log").stat().st_size for name in SERVICES}
         cpu_before = {name: cpu_seconds(handle) for name, handle in handles.items()}
+        machine_before, me_before = busy_seconds(), cpu_seconds(psutil.Process())
         if profile_dir is not None:
             for service in SERVICES:
                 shop.processes[service].send_signal(signal.SIGUSR1)  # bench_profile: start counting
@@ -568,6 +582,7 @@ def run_once(
                 lambda: all((profile_dir / f"{s}.pstats").exists() for s in SERVICES), 60, "profiles written"
             )
         cpu_after = {name: cpu_seconds(handle) for name, handle in handles.items()}
+        machine_busy, me = busy_seconds() - machine_before, cpu_seconds(psutil.Process()) - me_before
         stdout_after = {name: (directory / f"{name}.log").stat().st_size for name in SERVICES}
         rss = {name: peak_rss_mb(handle) for name, handle in handles.items()}
         phase("measure")
@@ -585,10 +600,14 @@ def run_once(
     requests = len(records)
     cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_before} | {"loadgen": loadgen_cpu}
     shop_cpu = cpu["api"] + cpu["inventory"]
+    # CPU that none of this run's processes used during the measured phase: other work on the machine
+    others = max(0.0, machine_busy - sum(cpu.values()) - me)
+    other_share = others / (result["elapsed_s"] * (os.cpu_count() or 1))
     return {
         "mode": mode,
         "round": round_no,
         "load_average_1m_before": load_before,
+        "other_cpu_share": round(other_share, 3),
         "requests": requests,
         "elapsed_s": result["elapsed_s"],
         "throughput_rps": requests / result["elapsed_s"],
