@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen
 MARIADB_URL ?= mysql+pymysql://root@127.0.0.1:3306/
 export O11YSHOP_ENV ?= development
 
-.PHONY: help run test setup web chromium lint typecheck test-sqlite test-mariadb test-web mariadb bench openapi clean
+.PHONY: help run test setup web chromium lint typecheck test-sqlite test-mariadb test-web mariadb bench bench-localaws openapi clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -67,7 +67,12 @@ test-web: setup web chromium  ## the storefront: tsc, eslint, vitest, and Playwr
 
 test: lint typecheck test-sqlite test-mariadb test-web  ## lint, types, the suite on SQLite and on MariaDB, the storefront
 
-bench: setup  ## benchmarks, not tests: the local AWS endpoint's memory and Logs Insights latency
+BENCH_ARGS ?=
+
+bench: setup  ## compare the telemetry modes (off, aws, ...) on the same traffic; rewrites docs/comparison.md (~10 min)
+	$(RUN) python benchmarks/telemetry_bench.py --write-docs $(BENCH_ARGS)
+
+bench-localaws: setup  ## the local AWS endpoint's memory and Logs Insights latency
 	$(RUN) python benchmarks/localaws_bench.py
 
 openapi: setup  ## rewrite openapi.json (and the inventory's) from the code

@@ -197,42 +197,64 @@ class LogsRegion:
     # --- events ---------------------------------------------------------------------------------------
 
     def put_log_events(self, params: dict[str, Any]) -> dict[str, Any]:
-        group = self.group(params)
-        stream = group.streams.get(require(params, "logStreamName"))
-        if stream is None:
-            raise _not_found("log stream")
+        group, stream = self.destination(params)
         events = require(params, "logEvents")
         if not 1 <= len(events) <= 10000:
             raise _invalid("logEvents takes 1 to 10,000 events")
         if params.get("entity"):
             raise not_emulated("CloudWatch Logs", "PutLogEvents entity")
-        now = self._now_ms()
         ordered = sorted(events, key=lambda e: e["timestamp"])
-        if (
-            any(e["timestamp"] for e in events)
-            and max(e["timestamp"] for e in events) - min(e["timestamp"] for e in events) > 24 * 3600 * 1000
-        ):
+        rejected: dict[str, int] = {}
+        for index, reason in self._ingest(group, stream, ordered):
+            if reason == "tooNew":
+                rejected.setdefault("tooNewLogEventStartIndex", index)
+            else:
+                rejected[f"{reason}LogEventEndIndex"] = index
+        result: dict[str, Any] = {"nextSequenceToken": str(stream.sequence)}
+        if rejected:
+            result["rejectedLogEventsInfo"] = rejected
+        return result
+
+    def put_otlp_log_events(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Events made from OTLP log records (the ``/v1/logs`` endpoint): rejections are counted by
+        reason, as that endpoint's partial-success answer reports them."""
+        group, stream = self.destination(params)
+        events = sorted(require(params, "logEvents"), key=lambda e: e["timestamp"])
+        counts: dict[str, int] = {}
+        for _, reason in self._ingest(group, stream, events):
+            counts[f"{reason}LogEventCount"] = counts.get(f"{reason}LogEventCount", 0) + 1
+        return {"rejected": counts}
+
+    def destination(self, params: dict[str, Any]) -> tuple[Group, Stream]:
+        """The group and stream events go to: both must exist."""
+        group = self.group(params)
+        stream = group.streams.get(require(params, "logStreamName"))
+        if stream is None:
+            raise _not_found("log stream")
+        return group, stream
+
+    def _ingest(self, group: Group, stream: Stream, ordered: list[dict[str, Any]]) -> list[tuple[int, str]]:
+        """Store events sorted by time as PutLogEvents does; the (index, reason) of each one refused."""
+        now = self._now_ms()
+        timestamps = [int(e["timestamp"]) for e in ordered]
+        if timestamps and timestamps[-1] - timestamps[0] > 24 * 3600 * 1000:
             raise _invalid(
                 "The batch of log events in a single PutLogEvents request cannot span more than 24 hours."
             )
-        rejected: dict[str, int] = {}
+        refused: list[tuple[int, str]] = []
         accepted: list[Event] = []
-        for index, raw in enumerate(ordered):
-            timestamp = int(raw["timestamp"])
+        for index, (raw, timestamp) in enumerate(zip(ordered, timestamps, strict=True)):
             message = raw.get("message")
             if not isinstance(message, str) or not message:
                 raise _invalid("Each log event needs a non-empty message")
             if timestamp < now - MAX_PAST_MS:
-                rejected["tooOldLogEventEndIndex"] = index
-                continue
-            if timestamp > now + MAX_FUTURE_MS:
-                rejected.setdefault("tooNewLogEventStartIndex", index)
-                continue
-            if group.retention and timestamp < now - group.retention * 24 * 3600 * 1000:
-                rejected["expiredLogEventEndIndex"] = index
-                continue
-            event = Event(timestamp, now, message, next(self.numbers))
-            accepted.append(event)
+                refused.append((index, "tooOld"))
+            elif timestamp > now + MAX_FUTURE_MS:
+                refused.append((index, "tooNew"))
+            elif group.retention and timestamp < now - group.retention * 24 * 3600 * 1000:
+                refused.append((index, "expired"))
+            else:
+                accepted.append(Event(timestamp, now, message, next(self.numbers)))
         out_of_order = bool(
             accepted and stream.events and accepted[0].timestamp < stream.events[-1].timestamp
         )
@@ -243,10 +265,7 @@ class LogsRegion:
         stream.last_ingestion = now
         stream.sequence += 1
         self._derive_metrics(group, stream, accepted)
-        result: dict[str, Any] = {"nextSequenceToken": str(stream.sequence)}
-        if rejected:
-            result["rejectedLogEventsInfo"] = rejected
-        return result
+        return refused
 
     def _derive_metrics(self, group: Group, stream: Stream, events: list[Event]) -> None:
         for event in events:
@@ -634,6 +653,7 @@ OPERATIONS: dict[str, Callable[[LogsRegion, dict[str, Any]], dict[str, Any]]] = 
     "DeleteLogStream": LogsRegion.delete_log_stream,
     "DescribeLogStreams": LogsRegion.describe_log_streams,
     "PutLogEvents": LogsRegion.put_log_events,
+    "_PutOtlpLogEvents": LogsRegion.put_otlp_log_events,
     "GetLogEvents": LogsRegion.get_log_events,
     "FilterLogEvents": LogsRegion.filter_log_events,
     "PutMetricFilter": LogsRegion.put_metric_filter,

@@ -2,8 +2,9 @@
 
 Requests for CloudWatch Logs (``X-Amz-Target: Logs_20140328.*``), CloudWatch (the JSON protocol,
 ``GraniteServiceVersion20100801.*``, Smithy RPC v2 CBOR and query) and X-Ray (REST-JSON,
-recognised by path) are answered here; everything else (SNS, SQS, S3, EventBridge, ...) goes to
-moto's server application unchanged.
+recognised by path) are answered here, and so are the OTLP/HTTP endpoints of X-Ray and CloudWatch
+Logs (``POST /v1/traces``, ``POST /v1/logs``); everything else (SNS, SQS, S3, EventBridge, ...) goes
+to moto's server application unchanged. ``/_localaws/stats`` counts the requests of each kind.
 """
 
 from __future__ import annotations
@@ -25,14 +26,22 @@ from typing import Any, Protocol
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from o11yshop.localaws import xray
+from o11yshop.localaws import otlp, otlp_logs, otlp_traces, xray
 from o11yshop.localaws.cloudwatch import CloudWatchRegion
 from o11yshop.localaws.logs import LogsRegion
 from o11yshop.localaws.protocol import AwsError, dumps, not_emulated
+from o11yshop.localaws.request_stats import RequestStats
 from o11yshop.localaws.state import Journal, moto_changes_state
 
 LOOPBACK = "127.0.0.1"
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+# AWS serves these on xray., logs. and monitoring.<region>.amazonaws.com; one port here.
+OTLP_PATHS = {
+    "/v1/traces": "xray.OTLPTraces",
+    "/v1/logs": "logs.OTLPLogs",
+    "/v1/metrics": "cloudwatch.OTLPMetrics",
+}
+STATS_PATH = "/_localaws/stats"
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -113,6 +122,7 @@ class LocalAws:
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.xray_routes = _xray_routes()
         self.journal: Journal | None = None
+        self.stats = RequestStats()
         self._deferred = threading.local()
         self._replaying = False
         if state_dir is not None:
@@ -147,10 +157,16 @@ class LocalAws:
         return cloudwatch.OPERATIONS, cloudwatch.READ_ONLY
 
     def call(self, service: str, region_name: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        """Run one operation of an emulated service, journalling it first when it changes state."""
+        """Run one operation a request names, journalling it first when it changes state."""
+        if operation.startswith("_"):
+            raise not_emulated(self.SERVICES[service], operation)
+        return self.apply(service, region_name, operation, params)
+
+    def apply(self, service: str, region_name: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Run one operation, internal ones (``_PutOtlpSegments``) included, journalled like ``call``."""
         handlers, read_only = self.operations(service)
         handler = handlers.get(operation)
-        if handler is None or operation.startswith("_"):
+        if handler is None:
             raise not_emulated(self.SERVICES[service], operation)
         with self.lock:
             region = self.region(region_name)
@@ -221,37 +237,131 @@ class LocalAws:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
         scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
         region_name = scope.group(1) if scope else "us-east-1"
         signed_for = scope.group(2) if scope else None
+        if path == STATS_PATH:
+            return self._stats(method, start_response)
+        if path in OTLP_PATHS and signed_for in (None, "xray", "logs", "monitoring"):
+            return self._otlp(environ, start_response, path, region_name)
+        size = _content_length(environ)
         if target.startswith("Logs_20140328."):
-            return self._json(environ, start_response, "logs", region_name, target.split(".", 1)[1], "1.1")
+            operation = target.split(".", 1)[1]
+            self.stats.count(f"logs.{operation}", size)
+            return self._json(environ, start_response, "logs", region_name, operation, "1.1")
         if target.startswith("GraniteServiceVersion20100801."):
-            return self._json(
-                environ, start_response, "cloudwatch", region_name, target.split(".", 1)[1], "1.0"
-            )
-        if path.startswith(_CBOR_PREFIX) and environ.get("REQUEST_METHOD") == "POST":
-            return self._cbor(environ, start_response, region_name, path[len(_CBOR_PREFIX) :])
+            operation = target.split(".", 1)[1]
+            self.stats.count(f"cloudwatch.{operation}", size)
+            return self._json(environ, start_response, "cloudwatch", region_name, operation, "1.0")
+        if path.startswith(_CBOR_PREFIX) and method == "POST":
+            operation = path[len(_CBOR_PREFIX) :]
+            self.stats.count(f"cloudwatch.{operation}", size)
+            return self._cbor(environ, start_response, region_name, operation)
         if signed_for == "monitoring":
-            return self._query(environ, start_response, region_name)
+            return self._query(environ, start_response, region_name, size)
         if signed_for == "logs":
+            self.stats.count(f"logs.{target or method}", size)
             return _json_error(
                 start_response, not_emulated("CloudWatch Logs", f"request {target or path}"), "1.1"
             )
-        if (
-            environ.get("REQUEST_METHOD") == "POST"
-            and path in self.xray_routes
-            and signed_for in (None, "xray")
-        ):
+        if method == "POST" and path in self.xray_routes and signed_for in (None, "xray"):
+            self.stats.count(f"xray.{self.xray_routes[path]}", size)
             return self._rest(environ, start_response, region_name, self.xray_routes[path])
         if signed_for == "xray":
-            return _rest_error(
-                start_response, not_emulated("X-Ray", f"{environ.get('REQUEST_METHOD')} {path}")
-            )
+            self.stats.count(f"xray.{method}", size)
+            return _rest_error(start_response, not_emulated("X-Ray", f"{method} {path}"))
+        self.stats.count(f"{signed_for or 'unsigned'}.{_moto_operation(environ, target)}", size)
         if self.journal is not None:
             self._journal_moto(self.journal, environ, target)
         result: Iterable[bytes] = self.moto(environ, start_response)
         return result
+
+    def _stats(self, method: str, start_response: StartResponse) -> Iterable[bytes]:
+        if method == "GET":
+            body = json.dumps(self.stats.snapshot(), separators=(",", ":")).encode()
+            start_response(
+                "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
+            return [body]
+        if method == "DELETE":
+            self.stats.reset()
+            start_response("204 No Content", [])
+            return []
+        body = b'{"message":"GET reads the request counts, DELETE resets them"}'
+        headers = [("Allow", "GET, DELETE"), ("Content-Type", "application/json")]
+        start_response("405 Method Not Allowed", [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+    def _otlp(
+        self, environ: dict[str, Any], start_response: StartResponse, path: str, region_name: str
+    ) -> Iterable[bytes]:
+        """OTLP/HTTP, as AWS's X-Ray and CloudWatch Logs endpoints answer it."""
+        raw = _read_body(environ)
+        self.stats.count(OTLP_PATHS[path], len(raw))
+        encoding = otlp.Encoding(otlp.PROTOBUF)
+        try:
+            if environ.get("REQUEST_METHOD") != "POST":
+                raise otlp.OtlpError(405, f"{path} accepts POST only")
+            encoding = otlp.encoding_of(environ.get("CONTENT_TYPE", ""))
+            if path == "/v1/metrics":
+                # AWS has one (monitoring.<region>.amazonaws.com/v1/metrics): refused by name, never
+                # ignored. 404, not 501: OTLP exporters retry any 5xx, and retrying cannot help.
+                raise otlp.OtlpError(
+                    404,
+                    "o11yshop local-aws does not emulate CloudWatch's OTLP metrics "
+                    "endpoint (/v1/metrics); see docs/local-aws.md",
+                    otlp.UNIMPLEMENTED,
+                )
+            if path == "/v1/traces":
+                response = self._otlp_traces(raw, environ, encoding, region_name)
+            else:
+                response = self._otlp_logs(raw, environ, encoding, region_name)
+            status, body = 200, otlp.encode(response, encoding)
+        except otlp.OtlpError as error:
+            status, body = error.status, otlp.encode(otlp.error_status(error), encoding)
+        except AwsError as error:
+            problem = otlp.OtlpError(error.status, f"{error.code}: {error.message}")
+            status, body = error.status, otlp.encode(otlp.error_status(problem), encoding)
+        start_response(
+            _status(status),
+            [("Content-Type", encoding.content_type), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    def _otlp_traces(
+        self, raw: bytes, environ: dict[str, Any], encoding: otlp.Encoding, region_name: str
+    ) -> Any:
+        body = otlp.read_body(raw, environ.get("HTTP_CONTENT_ENCODING", ""), otlp_traces.MAX_REQUEST_BYTES)
+        translation = otlp_traces.translate(otlp.decode_traces(body, encoding), self.now())
+        rejected, reasons = translation.rejected, translation.reasons
+        if translation.documents:
+            stored = self.apply("xray", region_name, "_PutOtlpSegments", {"Documents": translation.documents})
+            for refused in stored["Rejected"]:
+                rejected += 1
+                if refused["Message"] not in reasons:
+                    reasons.append(refused["Message"])
+        return otlp.traces_response(rejected, "; ".join(reasons))
+
+    def _otlp_logs(
+        self, raw: bytes, environ: dict[str, Any], encoding: otlp.Encoding, region_name: str
+    ) -> Any:
+        names = {}
+        for header in ("x-aws-log-group", "x-aws-log-stream"):
+            names[header] = environ.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
+            if not names[header]:
+                why = "AWS writes OTLP logs to the existing log group and stream these headers name"
+                raise otlp.OtlpError(400, f"the {header} header is required: {why}")
+        destination = {"logGroupName": names["x-aws-log-group"], "logStreamName": names["x-aws-log-stream"]}
+        with self.lock:
+            self.region(region_name).logs.destination(destination)  # both must exist, as on AWS
+        body = otlp.read_body(raw, environ.get("HTTP_CONTENT_ENCODING", ""), otlp_logs.MAX_REQUEST_BYTES)
+        events = otlp_logs.translate(otlp.decode_logs(body, encoding), self.now())
+        if not events:
+            return otlp.logs_response(0, "")
+        stored = self.apply("logs", region_name, "_PutOtlpLogEvents", {**destination, "logEvents": events})
+        counts: dict[str, int] = stored["rejected"]
+        return otlp.logs_response(sum(counts.values()), json.dumps(counts) if counts else "")
 
     def _journal_moto(self, journal: Journal, environ: dict[str, Any], target: str) -> None:
         from urllib.parse import parse_qs
@@ -317,7 +427,9 @@ class LocalAws:
         )
         return [body]
 
-    def _query(self, environ: dict[str, Any], start_response: StartResponse, region: str) -> Iterable[bytes]:
+    def _query(
+        self, environ: dict[str, Any], start_response: StartResponse, region: str, size: int
+    ) -> Iterable[bytes]:
         """CloudWatch over the query protocol (older SDKs and AWS CLI versions), parsed and answered with
         moto's protocol machinery and botocore's model."""
         from urllib.parse import parse_qsl
@@ -333,6 +445,7 @@ class LocalAws:
         text = raw.decode("utf-8", "replace")
         values = MultiDict(parse_qsl(environ.get("QUERY_STRING", "")) + parse_qsl(text))
         operation = values.get("Action") or ""
+        self.stats.count(f"cloudwatch.{operation or 'Unknown'}", size)
         model = _moto_service_model("cloudwatch")
         if operation not in model.operation_names:
             return _query_error(
@@ -419,6 +532,40 @@ class LocalAws:
 _CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 
 
+def _content_length(environ: dict[str, Any]) -> int:
+    try:
+        return max(0, int(environ.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    length = _content_length(environ)
+    if not length and environ.get("wsgi.input_terminated"):
+        # chunked transfer encoding (some OTLP exporters stream their body): read to the end
+        chunked: bytes = environ["wsgi.input"].read()
+        return chunked
+    body: bytes = environ["wsgi.input"].read(length) if length else b""
+    return body
+
+
+def _moto_operation(environ: dict[str, Any], target: str) -> str:
+    """The operation a request for moto names: its X-Amz-Target or query Action, else its method.
+
+    A query-protocol body is read here and put back for moto, as the journal does.
+    """
+    if target:
+        return target.rsplit(".", 1)[-1]
+    from urllib.parse import parse_qs
+
+    action = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+    if not action and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        body = _read_body(environ)
+        environ["wsgi.input"] = io.BytesIO(body)
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+    return action[0] if action else str(environ.get("REQUEST_METHOD", "GET"))
+
+
 @functools.cache
 def _moto_service_model(service: str) -> Any:
     import botocore.session
@@ -461,9 +608,12 @@ def _timestamps_as_datetimes(service: str, operation: str, result: Any) -> Any:
 
 def _status(code: int) -> str:
     return {
+        200: "200 OK",
         400: "400 Bad Request",
         404: "404 Not Found",
+        405: "405 Method Not Allowed",
         409: "409 Conflict",
+        415: "415 Unsupported Media Type",
         501: "501 Not Implemented",
     }.get(code, f"{code} Error")
 

@@ -39,8 +39,12 @@ def _invalid(message: str) -> AwsError:
     return AwsError("InvalidRequestException", message)
 
 
-def _check_segment(doc: Any, now: float) -> str | None:
-    """Why X-Ray would reject this segment document, or None when it is valid."""
+def _check_segment(doc: Any, now: float, trace_id_age: bool = True) -> str | None:
+    """Why X-Ray would reject this segment document, or None when it is valid.
+
+    ``trace_id_age=False`` skips the age check of the trace ID's time, for spans from the OTLP
+    endpoint: their W3C trace IDs are random and carry no time.
+    """
     if not isinstance(doc, dict):
         return "a segment document must be a JSON object"
     is_subsegment = doc.get("type") == "subsegment"
@@ -50,7 +54,7 @@ def _check_segment(doc: Any, now: float) -> str | None:
     trace_id = doc.get("trace_id")
     if not isinstance(trace_id, str) or not TRACE_ID.match(trace_id):
         return "trace_id must look like 1-<8 hex digits>-<24 hex digits>"
-    if int(trace_id[2:10], 16) < now - MAX_TRACE_AGE:
+    if trace_id_age and int(trace_id[2:10], 16) < now - MAX_TRACE_AGE:
         return "trace_id is older than 30 days"
     if is_subsegment and not isinstance(doc.get("parent_id"), str):
         return "an independent subsegment needs parent_id"
@@ -121,6 +125,16 @@ def _seconds(doc: dict[str, Any]) -> float:
 class Trace:
     trace_id: str
     segments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # independent subsegments whose parent has not arrived yet, by the parent's ID
+    waiting: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def id_time(self) -> float:
+        """The time a trace ID stands for: X-Ray IDs carry it; W3C IDs (OTLP) are random, so the
+        first segment's start stands in for a "time" that is not within 30 days of the trace."""
+        moment = float(int(self.trace_id[2:10], 16))
+        start = self.start
+        return moment if start - MAX_TRACE_AGE <= moment <= start + 300 else start
 
     @property
     def start(self) -> float:
@@ -147,8 +161,8 @@ def _service_id(doc: dict[str, Any]) -> dict[str, Any]:
 def _inferred_type(sub: dict[str, Any]) -> str:
     if sub.get("namespace") == "aws":
         return AWS_TYPES.get(sub["name"].lower(), f"AWS::{sub['name']}")
-    if sub.get("namespace") == "remote":
-        return "remote"
+    # SQL calls are "remote" subsegments too (X-Ray SDKs and OpenTelemetry alike); the map shows them
+    # as databases.
     return "Database::SQL" if "sql" in sub else "remote"
 
 
@@ -244,18 +258,52 @@ class XRayRegion:
             self._store(doc)
         return {"UnprocessedTraceSegments": unprocessed}
 
+    def put_otlp_segments(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Store segment documents made from OTLP spans (the ``/v1/traces`` endpoint)."""
+        rejected = []
+        now = self.now()
+        for doc in require(params, "Documents"):
+            problem = _check_segment(doc, now, trace_id_age=False)
+            if problem:
+                rejected.append({"Id": doc.get("id"), "Message": problem})
+                continue
+            self._store(doc)
+        return {"Rejected": rejected}
+
     def _store(self, doc: dict[str, Any]) -> None:
+        """Keep a segment, or attach an independent subsegment to its parent.
+
+        A subsegment can arrive before its parent (an SDK streams finished subsegments; an OTLP
+        exporter sends child spans, which end first, before their parents): it waits for it.
+        """
         trace = self.traces.setdefault(doc["trace_id"], Trace(doc["trace_id"]))
         if doc.get("type") == "subsegment":
             parent = next(
                 (d for s in trace.segments.values() for d in _walk(s) if d["id"] == doc["parent_id"]), None
             )
-            if parent is not None:
-                children = parent.setdefault("subsegments", [])
-                children[:] = [c for c in children if c["id"] != doc["id"]]
-                children.append({k: v for k, v in doc.items() if k not in ("type", "trace_id", "parent_id")})
+            if parent is None:
+                waiting = trace.waiting.setdefault(doc["parent_id"], [])
+                waiting[:] = [w for w in waiting if w["id"] != doc["id"]]
+                waiting.append(doc)
                 return
+            self._adopt(trace, parent, doc)
+            return
         trace.segments[doc["id"]] = doc
+        self._adopt_waiting(trace, doc)
+
+    def _adopt(self, trace: Trace, parent: dict[str, Any], doc: dict[str, Any]) -> None:
+        child = {k: v for k, v in doc.items() if k not in ("type", "trace_id", "parent_id")}
+        children = parent.setdefault("subsegments", [])
+        children[:] = [c for c in children if c["id"] != child["id"]]
+        children.append(child)
+        self._adopt_waiting(trace, child)
+
+    def _adopt_waiting(self, trace: Trace, attached: dict[str, Any]) -> None:
+        if not trace.waiting:
+            return
+        for node in list(_walk(attached)):
+            for orphan in trace.waiting.pop(node["id"], []):
+                self._adopt(trace, node, orphan)
 
     # --- views ------------------------------------------------------------------------------------
 
@@ -348,9 +396,10 @@ class XRayRegion:
     def _traces_between(self, start: float, end: float, range_type: str) -> list[Trace]:
         found = []
         for trace in self.traces.values():
+            if not trace.segments:
+                continue  # only subsegments waiting for a parent so far
             if range_type == "TraceId":
-                moment = float(int(trace.trace_id[2:10], 16))
-                if start <= moment <= end:
+                if start <= trace.id_time <= end:
                     found.append(trace)
             elif trace.start <= end and trace.end >= start:
                 found.append(trace)
@@ -392,7 +441,7 @@ class XRayRegion:
         missing = []
         for trace_id in ids:
             trace = self.traces.get(trace_id)
-            if trace is None:
+            if trace is None or not trace.segments:
                 missing.append(trace_id)
                 continue
             found.append(
@@ -429,8 +478,8 @@ class XRayRegion:
         }
 
     def get_trace_graph(self, params: dict[str, Any]) -> dict[str, Any]:
-        traces = [self.traces[t] for t in require(params, "TraceIds") if t in self.traces]
-        return {"Services": build_graph(traces)}
+        found = (self.traces.get(t) for t in require(params, "TraceIds"))
+        return {"Services": build_graph([t for t in found if t is not None and t.segments])}
 
     # --- groups -----------------------------------------------------------------------------------
 
@@ -769,6 +818,7 @@ def _edge(target: int, stats: _Stats) -> dict[str, Any]:
 
 OPERATIONS: dict[str, Callable[[XRayRegion, dict[str, Any]], dict[str, Any]]] = {
     "PutTraceSegments": XRayRegion.put_trace_segments,
+    "_PutOtlpSegments": XRayRegion.put_otlp_segments,
     "GetTraceSummaries": XRayRegion.get_trace_summaries,
     "BatchGetTraces": XRayRegion.batch_get_traces,
     "GetServiceGraph": XRayRegion.get_service_graph,

@@ -55,6 +55,7 @@ class XRayDaemon:
             self.receive(datagram)
 
     def receive(self, datagram: bytes) -> None:
+        self.app.stats.count("xray.DaemonUDP", len(datagram))
         header, _, document = datagram.decode("utf-8", "replace").partition("\n")
         try:
             if json.loads(header) != HEADER:
