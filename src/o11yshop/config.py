@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_JWT_SECRET = "dev-only-o11yshop-secret-change-me"  # noqa: S105 - refused outside development
 
 Environment = Literal["development", "test", "production"]
-TelemetryMode = Literal["off", "aws"]
+TelemetryMode = Literal["off", "aws", "otel"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -45,12 +45,19 @@ class Settings(BaseSettings):
         default_factory=dict, description='per-logger levels, JSON: {"sqlalchemy.engine": "INFO"}'
     )
     telemetry: TelemetryMode = Field(
-        "off", description="off: JSON logs on stdout; aws: also shipped to CloudWatch Logs (otel comes later)"
+        "off",
+        description="off: JSON logs on stdout; aws: AWS SDKs (CloudWatch Logs, EMF, X-Ray SDK); "
+        "otel: OpenTelemetry with ADOT (OTLP to X-Ray and CloudWatch Logs, EMF)",
     )
     aws_endpoint_url: str | None = Field(
         "http://127.0.0.1:4566", description="AWS endpoint for telemetry; empty for real AWS"
     )
     aws_region: str = Field("us-east-1", description="AWS region of every AWS call")
+    otlp_endpoint: str | None = Field(
+        None,
+        description="otel mode: base URL of an OTLP/HTTP receiver (an ADOT collector) for traces and logs; "
+        "unset: the OTLP endpoints of X-Ray and CloudWatch Logs",
+    )
     metrics_transport: Literal["emf", "putmetricdata"] = Field(
         "emf", description="emf: metrics ride the log stream; putmetricdata: one API call per flush"
     )
@@ -92,7 +99,7 @@ class Settings(BaseSettings):
             raise ValueError("O11YSHOP_JWT_SECRET must be at least 32 characters")
         return self
 
-    @field_validator("aws_endpoint_url", "xray_daemon_address")
+    @field_validator("aws_endpoint_url", "xray_daemon_address", "otlp_endpoint")
     @classmethod
     def _empty_means_aws(cls, value: str | None) -> str | None:
         return value or None

@@ -6,7 +6,10 @@ One call at start-up, ``configure(settings, service)``, chooses the approach for
 - ``off``: structured JSON logs on stdout only — the baseline for overhead measurements;
 - ``aws``: the same lines also shipped to CloudWatch Logs, group ``/o11yshop/<env>/<service>``,
   one stream per process; metrics as Embedded Metric Format (or PutMetricData); X-Ray traces by
-  the AWS X-Ray SDK (``xray``), the trace ID in every log line and metric document.
+  the AWS X-Ray SDK (``xray``), the trace ID in every log line and metric document;
+- ``otel``: OpenTelemetry with ADOT (``otel``): spans over OTLP to X-Ray, the same lines as OTLP log
+  records into the same group and stream, the same metrics as EMF documents sent with
+  PutLogEvents (CloudWatch makes metrics of EMF only from those), the X-Ray trace ID in every line.
 
 Until ``configure`` runs, loggers still work (structlog's defaults), so importing code never needs
 to care whether telemetry is on.
@@ -25,15 +28,16 @@ import os
 import socket
 import threading
 import time
+from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from o11yshop import __version__
 from o11yshop.telemetry import tracing
+from o11yshop.telemetry.logs import Sink, configure_logging, get_logger
 from o11yshop.telemetry.logs import bind as bind_log_fields
 from o11yshop.telemetry.logs import clear as clear_log_fields
-from o11yshop.telemetry.logs import configure_logging, get_logger
 from o11yshop.telemetry.tracing import (
     ANNOTATED_FIELDS,
     annotate,
@@ -49,6 +53,7 @@ if TYPE_CHECKING:
     from o11yshop.config import Settings
     from o11yshop.telemetry.cloudwatch_logs import CloudWatchLogsShipper
     from o11yshop.telemetry.metrics import MetricRecorder
+    from o11yshop.telemetry.otel.logs import LogRecords
 
 __all__ = [
     "Telemetry",
@@ -101,13 +106,19 @@ class Telemetry:
     mode: str
     log_group: str
     log_stream: str
-    shipper: CloudWatchLogsShipper | None = None
+    shipper: CloudWatchLogsShipper | None = None  # aws: lines and EMF documents; otel: EMF documents
     recorder: MetricRecorder | None = None
     tracer: tracing.Tracer | None = None
+    log_records: LogRecords | None = None  # otel: the lines, as OTLP log records
     extras: dict[str, Any] = field(default_factory=dict)
 
     def stats(self) -> dict[str, int]:
-        return self.shipper.stats() if self.shipper else {}
+        """Everything written to CloudWatch Logs (in otel mode, records and EMF documents together):
+        every line accepted is shipped, dropped or pending."""
+        counts = Counter(self.shipper.stats() if self.shipper else {})
+        if self.log_records is not None:
+            counts.update(self.log_records.stats())
+        return dict(counts)
 
     def trace_stats(self) -> dict[str, int]:
         return self.tracer.stats() if self.tracer else {}
@@ -135,7 +146,7 @@ def configure(settings: Settings, service: str) -> Telemetry:
         group = log_group_name(settings.env, service)
         stream = log_stream_name(service)
         shipper = None
-        if settings.telemetry == "aws":
+        if settings.telemetry in ("aws", "otel"):
             from o11yshop.telemetry.aws import make_log_shipper
 
             shipper = make_log_shipper(settings, group, stream).start()
@@ -144,11 +155,19 @@ def configure(settings: Settings, service: str) -> Telemetry:
                     target=_install_queries, args=(settings,), name="saved-queries", daemon=True
                 ).start()
         tracer: tracing.Tracer = tracing.NoTracer()
+        log_records = None
+        sinks: list[Sink] = [shipper.put] if shipper and settings.telemetry == "aws" else []
         if settings.telemetry == "aws":
             from o11yshop.telemetry.aws import client
             from o11yshop.telemetry.xray import XRayTracer
 
             tracer = XRayTracer(settings, service, lambda name: client(settings, name))
+        elif settings.telemetry == "otel":
+            from o11yshop.telemetry import otel
+
+            started = otel.start(settings, service, group, stream)
+            tracer, log_records = started.tracer, started.logs
+            sinks = [log_records.put]
         tracing.use(tracer)
         from o11yshop.telemetry import metrics
 
@@ -174,7 +193,7 @@ def configure(settings: Settings, service: str) -> Telemetry:
             version=__version__,
             level=settings.log_level,
             logger_levels=settings.log_levels,
-            sinks=[shipper.put] if shipper else [],
+            sinks=sinks,
         )
         _current = Telemetry(
             service=service,
@@ -184,6 +203,7 @@ def configure(settings: Settings, service: str) -> Telemetry:
             shipper=shipper,
             recorder=recorder,
             tracer=tracer,
+            log_records=log_records,
         )
         return _current
 
@@ -200,6 +220,8 @@ def shutdown(timeout: float = 10.0) -> None:
             _current.recorder.close()  # its last documents go out through the shipper
         if _current is not None and _current.tracer is not None:
             _current.tracer.shutdown(timeout)
+        if _current is not None and _current.log_records is not None:
+            _current.log_records.close(timeout)
         if _current is not None and _current.shipper is not None:
             _current.shipper.close(timeout)
         _current = None
@@ -208,7 +230,11 @@ def shutdown(timeout: float = 10.0) -> None:
 
 def _install_queries(settings: Settings, attempts: int = 20) -> None:
     from o11yshop.telemetry.aws import client
-    from o11yshop.telemetry.queries import install_saved_queries
+
+    if settings.telemetry == "otel":  # the same questions, asked of OTLP log records
+        from o11yshop.telemetry.otel.queries import install_saved_queries
+    else:
+        from o11yshop.telemetry.queries import install_saved_queries
 
     log = get_logger("o11yshop.telemetry")
     last: Exception | None = None
