@@ -269,18 +269,18 @@ def assert_problem(response: httpx.Response, status: int, field: str | None = No
     return dict(body)
 
 
-@pytest.fixture(scope="module")
-def aws_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
-    """The shop in aws mode as a learner runs it (`o11yshop up`); one per test module, so that each
-    module's counts are its own."""
-    shop, up = start_shop(tmp_path_factory.mktemp("aws-mode"), "aws")
+MODES = ("aws", "otel")
+
+
+@pytest.fixture(scope="module", params=MODES)
+def observed_shop(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
+    """The shop as a learner runs it (`o11yshop up`), in each observability mode in turn: the same
+    tests read both back through the same AWS APIs. One stack per mode per test module, so that
+    each module's counts are its own."""
+    mode = request.param
+    shop, up = start_shop(tmp_path_factory.mktemp(f"{mode}-mode"), mode)
     try:
         yield shop
     finally:
         up.send_signal(signal.SIGTERM)
         up.wait(timeout=60)
-
-
-@pytest.fixture(scope="module")
-def shop_in_aws_mode(aws_shop: Shop) -> tuple[str, Any, Any]:
-    return aws_shop.base, aws_shop.logs, aws_shop.cloudwatch

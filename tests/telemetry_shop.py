@@ -1,6 +1,12 @@
 """The shop in an observability mode, as a learner starts it (`o11yshop migrate`, `seed`, `up`: local
 AWS, inventory and api as processes), with boto3 clients of the embedded endpoint to read back what
-arrived, and the polling helpers the telemetry tests share."""
+arrived, and the polling helpers the telemetry tests share.
+
+The two modes write the same log lines differently: in aws mode each CloudWatch event is the JSON
+line itself; in otel mode it is an OpenTelemetry log record, the line's fields under
+``attributes``, its message as ``body`` and its level as ``severityText``. ``Shop.where`` writes a
+filter pattern for either, and ``Shop.line`` reads an event back as the line's fields, so one
+assertion holds in both modes. Metric (EMF) documents are the same in both: plain patterns."""
 
 from __future__ import annotations
 
@@ -39,6 +45,32 @@ class Shop:
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base, timeout=30)
+
+    def field(self, name: str) -> str:
+        """Where a log line's field is in a CloudWatch event of this mode, as a JSON selector."""
+        if self.mode != "otel":
+            return f"$.{name}"
+        return {"message": "$.body", "level": "$.severityText"}.get(name, f"$.attributes.{name}")
+
+    def where(self, **fields: str | int) -> str:
+        """A FilterLogEvents pattern for the log lines whose fields have these values."""
+        terms = [f"{self.field(k)} = {json.dumps(v)}" for k, v in fields.items()]
+        return "{ " + " && ".join(terms) + " }"
+
+    def line(self, event: dict[str, Any]) -> dict[str, Any]:
+        """A log line's fields, from a CloudWatch event of either mode."""
+        if self.mode != "otel" or "attributes" not in event:
+            return event
+        return {**event["attributes"], "message": event.get("body"), "level": event.get("severityText")}
+
+    def lines(self, service: str, count: int = 1, **fields: str | int) -> list[dict[str, Any]]:
+        """Poll (bounded) until ``count`` lines of ``service`` have these field values."""
+        found = wait_for(self.logs, log_group(service), self.where(**fields), count)
+        return [self.line(event) for event in found]
+
+
+def log_group(service: str) -> str:
+    return f"/o11yshop/development/{service}"
 
 
 def start_shop(tmp: Path, mode: str) -> tuple[Shop, subprocess.Popen[str]]:

@@ -1,6 +1,12 @@
-"""The shop in `aws` mode, as a learner starts it (`o11yshop up`: local AWS, inventory, api as
-processes), read back only through the CloudWatch Logs API of the embedded endpoint: every line is
-structured, carries the request ID across both services, and no secret or personal value arrives."""
+"""The shop in each observability mode, as a learner starts it (`o11yshop up`: local AWS, inventory,
+api as processes), read back only through the CloudWatch Logs and CloudWatch APIs of the embedded
+endpoint: every line is structured, carries the request ID across both services, no secret or
+personal value arrives, the metrics count what was sent, and the saved queries answer.
+
+In aws mode a CloudWatch event is the JSON line itself (PutLogEvents); in otel mode it is an
+OpenTelemetry log record (OTLP), the line's fields under ``attributes``: the tests find and read
+lines through ``Shop.where``/``Shop.line``, and each mode has its own saved-query texts. Metrics are
+EMF documents in both modes."""
 
 from __future__ import annotations
 
@@ -16,10 +22,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from o11yshop.telemetry.otel.queries import OTEL_SAVED_QUERIES
 from o11yshop.telemetry.queries import SAVED_QUERIES, log_groups
 
 from conftest import SHIPPING
-from telemetry_shop import events, wait_for
+from telemetry_shop import Shop, events, log_group
 
 SECRET_PASSWORD = "hunter2-do-not-log"
 CARD = "4111 1111 1111 1111"
@@ -27,13 +34,13 @@ EMAIL = "hanako.yamada@example.com"
 PHONE = "+81 3-1234-5678"
 
 
-def test_request_ids_cross_services_in_structured_lines(shop_in_aws_mode):
-    base, logs, _cloudwatch = shop_in_aws_mode
+def test_request_ids_cross_services_in_structured_lines(observed_shop):
+    shop = observed_shop
     request_id = f"lab-{uuid.uuid4().hex[:8]}"
-    assert httpx.get(f"{base}/api/products", headers={"X-Request-Id": request_id}).status_code == 200
+    assert httpx.get(f"{shop.base}/api/products", headers={"X-Request-Id": request_id}).status_code == 200
 
-    api = wait_for(logs, "/o11yshop/development/api", f'{{ $.request_id = "{request_id}" }}')
-    inventory = wait_for(logs, "/o11yshop/development/inventory", f'{{ $.request_id = "{request_id}" }}')
+    api = shop.lines("api", request_id=request_id)
+    inventory = shop.lines("inventory", request_id=request_id)
 
     access = [e for e in api if e["logger"] == "o11yshop.access"]
     assert len(access) == 1
@@ -47,12 +54,20 @@ def test_request_ids_cross_services_in_structured_lines(shop_in_aws_mode):
         "0.1.0",
         "info",
     )
-    assert line["timestamp"].endswith("Z")
+    if shop.mode == "aws":
+        assert line["timestamp"].endswith("Z")
+    else:  # the line's time is the record's, its level the severity
+        [record] = events(
+            shop.logs, log_group("api"), shop.where(request_id=request_id, logger="o11yshop.access")
+        )
+        assert record["timeUnixNano"] > 0
+        assert (record["severityText"], record["severityNumber"]) == ("info", 9)
+        assert "timestamp" not in record["attributes"]
     assert [e["route"] for e in inventory if e["logger"] == "o11yshop.access"] == ["/api/stock/lookup"]
 
 
-def test_secrets_and_personal_data_never_reach_cloudwatch(shop_in_aws_mode):
-    base, logs, _cloudwatch = shop_in_aws_mode
+def test_secrets_and_personal_data_never_reach_cloudwatch(observed_shop):
+    base, logs = observed_shop.base, observed_shop.logs
     with httpx.Client(base_url=base, timeout=30) as shop:
         shop.post("/api/auth/login", json={"email": "admin@o11yshop.local", "password": SECRET_PASSWORD})
         login = shop.post(
@@ -76,14 +91,12 @@ def test_secrets_and_personal_data_never_reach_cloudwatch(shop_in_aws_mode):
         )
         assert placed.status_code == 201, placed.text
 
-    orders = wait_for(logs, "/o11yshop/development/api", '{ $.message = "order placed" }')
+    orders = observed_shop.lines("api", message="order placed")
     assert orders[-1]["customer_email"] == "h***@example.com"
     assert orders[-1]["customer_phone"] == "[CARD]"
     assert orders[-1]["order_number"] == placed.json()["order"]["number"]
-    assert wait_for(logs, "/o11yshop/development/api", '{ $.message = "admin login failed" }')
-    everything = json.dumps(
-        events(logs, "/o11yshop/development/api") + events(logs, "/o11yshop/development/inventory")
-    )
+    assert observed_shop.lines("api", message="admin login failed")
+    everything = json.dumps(events(logs, log_group("api")) + events(logs, log_group("inventory")))
     card_digits = CARD.replace(" ", "")
     for value in (
         SECRET_PASSWORD,
@@ -123,8 +136,8 @@ def wait_for_sum(
         time.sleep(0.25)
 
 
-def test_red_and_business_metrics_count_what_was_sent(shop_in_aws_mode):
-    base, _logs, cloudwatch = shop_in_aws_mode
+def test_red_and_business_metrics_count_what_was_sent(observed_shop):
+    base, cloudwatch = observed_shop.base, observed_shop.cloudwatch
     with httpx.Client(base_url=base, timeout=30) as shop:
         for _ in range(20):
             assert shop.get("/api/categories").status_code == 200
@@ -166,8 +179,15 @@ def run_query(logs, query: str) -> list[dict[str, str]]:
     return [{f["field"]: f["value"] for f in row} for row in result["results"]]
 
 
-def test_saved_queries_answer_for_the_traffic(shop_in_aws_mode):
-    base, logs, _cloudwatch = shop_in_aws_mode
+def saved_queries(shop: Shop) -> tuple[str, dict[str, str]]:
+    """The saved-query name prefix of the shop's mode, and its queries' texts by short name."""
+    saved = OTEL_SAVED_QUERIES if shop.mode == "otel" else SAVED_QUERIES
+    prefix = "o11yshop/otel/" if shop.mode == "otel" else "o11yshop/"
+    return prefix, {q.name.removeprefix(prefix): q.query for q in saved}
+
+
+def test_saved_queries_answer_for_the_traffic(observed_shop):
+    base, logs = observed_shop.base, observed_shop.logs
     marker = uuid.uuid4().hex[:8]
     request_id = f"q-{marker}"
     with httpx.Client(base_url=base, timeout=30) as shop:
@@ -182,30 +202,31 @@ def test_saved_queries_answer_for_the_traffic(shop_in_aws_mode):
         )
         assert failed.status_code == 422
         shop.get("/api/products/nope")
-    wait_for(
-        logs, "/o11yshop/development/api", '{ $.route = "/api/products/{product_id}" && $.status = 422 }', 2
-    )
-    wait_for(logs, "/o11yshop/development/inventory", f'{{ $.request_id = "{request_id}" }}')
+    observed_shop.lines("api", 2, route="/api/products/{product_id}", status=422)
+    observed_shop.lines("inventory", request_id=request_id)
 
+    # each mode installs its own texts: aws mode's read the JSON lines, otel mode's the records
+    prefix, texts = saved_queries(observed_shop)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # the api installs them in the background at start-up
         definitions = logs.describe_query_definitions(queryDefinitionNamePrefix="o11yshop/")[
             "queryDefinitions"
         ]
-        if len(definitions) == len(SAVED_QUERIES):
+        if len(definitions) == len(texts):
             break
         time.sleep(0.2)
-    saved = {d["name"]: d for d in definitions}
-    assert set(saved) == {q.name for q in SAVED_QUERIES}
+    saved = {d["name"].removeprefix(prefix): d for d in definitions}
+    assert {d["name"] for d in definitions} == {prefix + name for name in texts}
+    assert all(saved[name]["queryString"] == text for name, text in texts.items())
     assert all(sorted(d["logGroupNames"]) == log_groups("development") for d in saved.values())
 
-    errors = run_query(logs, saved["o11yshop/errors-by-route"]["queryString"])
+    errors = run_query(logs, saved["errors-by-route"]["queryString"])
     assert {"service": "api", "route": "/api/products/{product_id}", "status": "422"}.items() <= next(
         r for r in errors if r.get("route") == "/api/products/{product_id}"
     ).items()
     assert int(next(r for r in errors if r.get("route") == "/api/products/{product_id}")["errors"]) >= 2
 
-    slowest = run_query(logs, saved["o11yshop/slowest-routes-p99"]["queryString"])
+    slowest = run_query(logs, saved["slowest-routes-p99"]["queryString"])
     assert 1 <= len(slowest) <= 10
     assert all(float(r["p99_ms"]) >= float(r["p50_ms"]) for r in slowest)
     assert [float(r["p99_ms"]) for r in slowest] == sorted(
@@ -214,23 +235,25 @@ def test_saved_queries_answer_for_the_traffic(shop_in_aws_mode):
 
     one = run_query(
         logs,
-        saved["o11yshop/everything-for-one-request"]["queryString"].replace("PASTE-A-REQUEST-ID", request_id),
+        saved["everything-for-one-request"]["queryString"].replace("PASTE-A-REQUEST-ID", request_id),
     )
     assert {r["service"] for r in one} == {"api", "inventory"}
     assert [r["@timestamp"] for r in one] == sorted(r["@timestamp"] for r in one)
 
-    searches = run_query(logs, saved["o11yshop/zero-result-searches"]["queryString"])
+    searches = run_query(logs, saved["zero-result-searches"]["queryString"])
     assert {"query": f"unobtainium {marker}", "searches": "2"} in searches
 
-    failures = run_query(logs, saved["o11yshop/checkout-failures-by-reason"]["queryString"])
+    failures = run_query(logs, saved["checkout-failures-by-reason"]["queryString"])
     assert int(next(r for r in failures if r["reason"] == "validation_failed")["failures"]) >= 1
 
 
-def test_saved_queries_run_from_the_aws_cli(shop_in_aws_mode):
-    base, logs, _cloudwatch = shop_in_aws_mode
+def test_saved_queries_run_from_the_aws_cli(observed_shop):
+    base, logs = observed_shop.base, observed_shop.logs
     httpx.get(f"{base}/api/products/nope")
-    wait_for(logs, "/o11yshop/development/api", "{ $.status = 422 }")
-    doc = (Path(__file__).resolve().parents[2] / "docs/queries.md").read_text()
+    observed_shop.lines("api", status=422)
+    # each mode's doc shows a query of that mode's events
+    doc_name = "docs/observability-otel.md" if observed_shop.mode == "otel" else "docs/queries.md"
+    doc = (Path(__file__).resolve().parents[2] / doc_name).read_text()
     [block] = re.findall(r"^```bash\n(.*?)^```", doc, re.DOTALL | re.MULTILINE)
     endpoint = logs.meta.endpoint_url
     result = subprocess.run(
@@ -251,8 +274,8 @@ def test_saved_queries_run_from_the_aws_cli(shop_in_aws_mode):
 
 
 @pytest.mark.parametrize("service", ["api", "inventory"])
-def test_process_and_host_metrics(shop_in_aws_mode, service):
-    _base, _logs, cloudwatch = shop_in_aws_mode
+def test_process_and_host_metrics(observed_shop, service):
+    cloudwatch = observed_shop.cloudwatch
     dims = {"Service": service}
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # sampled at every flush (each second here)
