@@ -126,10 +126,11 @@ def span_attributes(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
         key: unquote_plus(value) if key in URL_ATTRIBUTES and isinstance(value, str) else value
         for key, value in (attributes or {}).items()
     }
+    redacted: dict[str, Any] = redact_trace_document(plain)
     system = plain.get("db.system.name", plain.get("db.system"))
     if system in SQL_SYSTEMS and "peer.service" not in plain:
-        plain["peer.service"] = database_node(plain, str(system))
-    redacted: dict[str, Any] = redact_trace_document(plain)
+        # added after redaction: database@host.domain would pass for an e-mail address
+        redacted["peer.service"] = database_node(plain, str(system))
     return redacted
 
 

@@ -34,13 +34,14 @@ _TEXTS = {
         "| limit 10"
     ),
     "o11yshop/everything-for-one-request": (
-        f"fields {_LINE}, body as message\n"
-        '| filter attributes.request_id = "PASTE-A-REQUEST-ID"\n'
+        f"fields {_LINE}, body as message, attributes.request_id as request_id\n"
+        '| filter request_id = "PASTE-A-REQUEST-ID"\n'
         "| sort @timestamp asc"
     ),
     "o11yshop/everything-for-one-trace": (
-        f"fields {_LINE}, attributes.segment_id as segment_id, body as message\n"
-        '| filter attributes.trace_id = "PASTE-A-TRACE-ID"\n'
+        f"fields {_LINE}, attributes.segment_id as segment_id, body as message,"
+        " attributes.trace_id as trace_id\n"
+        '| filter trace_id = "PASTE-A-TRACE-ID"\n'
         "| sort @timestamp asc"
     ),
     "o11yshop/zero-result-searches": (
