@@ -204,6 +204,18 @@ def test_a_caller_s_trace_header_is_continued_and_its_decision_respected(aws_sho
     assert aws_shop.xray.batch_get_traces(TraceIds=[unsampled_root])["Traces"] == []
 
 
+def test_a_w3c_traceparent_is_continued_too(aws_shop):
+    trace, span = uuid.uuid4().hex, uuid.uuid4().hex[:16]
+    with aws_shop.client() as shop:
+        response = shop.get("/api/products/4", headers={"traceparent": f"00-{trace}-{span}-01"})
+    root = f"1-{trace[:8]}-{trace[8:]}"
+    assert root_of(response) == root
+    docs = documents(aws_shop, root, {"api", "inventory"})
+    [api] = [d for d in docs if d["name"] == "api"]
+    assert api["parent_id"] == span
+    assert {d["name"] for d in docs} == {"api", "inventory"}
+
+
 def test_no_secret_or_personal_value_reaches_a_segment(aws_shop):
     email, card = "taro.suzuki@example.com", "5555 5555 5555 4444"
     with aws_shop.client() as shop:
