@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ import httpx
 from conftest import SHIPPING, checkout, new_cart
 from telemetry_shop import Shop, segments_sent, wait_for
 
+CLI = [sys.executable, "-m", "o11yshop.cli"]
 TRACE_ID = re.compile(r"^1-[0-9a-f]{8}-[0-9a-f]{24}$")
 
 
@@ -234,3 +237,45 @@ def test_no_secret_or_personal_value_reaches_a_segment(aws_shop):
     for value in (email, quote(email), card, card.replace(" ", ""), "hunter2-not-in-traces", token):
         assert value not in everything, value
     assert "t***@example.com" in everything  # the search URL kept, the address masked
+
+
+def test_the_trace_command_prints_the_waterfall_with_its_log_lines(aws_shop):
+    with aws_shop.client() as shop:
+        placed = checkout(shop, new_cart(shop, (6, 1)))
+    assert placed.status_code == 201, placed.text
+    trace_id = root_of(placed)
+    documents(aws_shop, trace_id, {"api", "inventory"})
+    wait_for(aws_shop.logs, "/o11yshop/development/inventory", f'{{ $.trace_id = "{trace_id}" }}', 2)
+    wait_for(
+        aws_shop.logs,
+        "/o11yshop/development/api",
+        f'{{ $.message = "order placed" && $.trace_id = "{trace_id}" }}',
+    )
+
+    shown = subprocess.run(
+        [*CLI, "trace", trace_id], env=aws_shop.env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert shown.returncode == 0, shown.stderr
+    rows = shown.stdout.splitlines()
+    assert rows[0].startswith(f"{trace_id}   api  POST /api/checkout  201")
+    checkout_row = next(
+        i for i, row in enumerate(rows) if "api  POST /api/checkout  201" in row and "█" in row
+    )
+    reserve_row = next(i for i, row in enumerate(rows) if row.rstrip().endswith("reserve stock"))
+    inventory_row = next(i for i, row in enumerate(rows) if "inventory  POST /api/reservations  201" in row)
+    placed_line = next(i for i, row in enumerate(rows) if "o11yshop.orders  order placed" in row)
+    assert checkout_row < reserve_row < inventory_row  # the inventory's segment nests under the call
+    assert placed_line > checkout_row
+    assert any("shop.db@sqlite  SELECT" in row for row in rows)
+    assert "outside its recorded segments" not in shown.stdout
+
+    missing = subprocess.run(
+        [*CLI, "trace", "1-00000000-000000000000000000000000"],
+        env=aws_shop.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert missing.returncode == 1
+    assert "no trace" in missing.stderr
