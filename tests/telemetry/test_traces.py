@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -279,3 +280,38 @@ def test_the_trace_command_prints_the_waterfall_with_its_log_lines(aws_shop):
     )
     assert missing.returncode == 1
     assert "no trace" in missing.stderr
+
+
+def test_the_observability_doc_commands_run(aws_shop):
+    """docs/observability-aws.md: its bash blocks, run in one session against this shop."""
+    doc = (Path(__file__).resolve().parents[2] / "docs/observability-aws.md").read_text()
+    blocks = re.findall(r"^```bash\n(.*?)^```", doc, re.DOTALL | re.MULTILINE)
+    assert len(blocks) == 2
+    script = "set -euo pipefail\n" + "\n".join(f"echo '--- block {i}'\n{b}" for i, b in enumerate(blocks))
+    result = subprocess.run(
+        ["bash", "-c", script],
+        env=aws_shop.env
+        | {
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            "AWS_ENDPOINT_URL": aws_shop.env["O11YSHOP_AWS_ENDPOINT_URL"],
+            "SHOP": aws_shop.base,
+            "HOME": str(Path(__file__).parent),
+        },
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    trace_id = re.search(r"^trace (1-[0-9a-f]{8}-[0-9a-f]{24})$", out, re.MULTILINE)[1]
+    assert re.search(r"^api\t/api/checkout$", out, re.MULTILINE), out
+    assert re.search(r"^inventory\t/api/reservations$", out, re.MULTILINE), out
+    assert trace_id in out.split("--- block 1", 1)[1].split("\n")[4]  # found by its annotation
+    assert "api" in out
+    assert "inventory" in out
+    assert "shop.db@sqlite" in out
+    assert "POST /api/reservations 201" in out  # the inventory's access line, found by trace ID
+    assert re.search(r"'p50': [0-9.]+", out) or re.search(r'"p50": [0-9.]+', out), out
+    assert re.search(r"^Default\t1\t0.05$", out, re.MULTILINE), out
+    assert f"{trace_id}   api  POST /api/checkout  201" in out
