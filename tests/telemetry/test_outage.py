@@ -111,6 +111,11 @@ def test_a_60_second_outage_costs_no_request_and_no_uncounted_line(tmp_path):
         print(f"after: {after}; events stored: {stored}")
         assert after["pending"] == 0
         assert after["accepted"] == after["shipped"] + after["dropped"]
+        segments = after["segments"]  # the sampled requests' traces waited for the endpoint too
+        assert segments["accepted"] > 0
+        assert segments["pending"] == 0
+        assert segments["accepted"] == segments["shipped"] + segments["dropped"]
+        assert during["segments"]["pending"] > 0
         # the stats request's own access line is logged after the stats were read: allow a few
         assert after["shipped"] <= stored
         assert stored - after["shipped"] <= 5
