@@ -111,9 +111,10 @@ def default_rule(runs: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
-def estimate(runs: list[dict[str, Any]], retention_days: int = DEFAULT_RETENTION_DAYS) -> dict[str, Any]:
+def estimate(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The monthly bill of one mode from its runs' median rates."""
     rates = median_rates(runs)
+    retention_days = int(runs[0].get("log_retention_days") or DEFAULT_RETENTION_DAYS)
     per_day = REQUESTS_PER_DAY
     target_rps = per_day / 86400
     lines: list[dict[str, Any]] = []

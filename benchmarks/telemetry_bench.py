@@ -12,16 +12,24 @@ process of its own, and measures:
 - what reached the AWS endpoint: API calls and request bytes per shop request (from the endpoint's
   ``/_localaws/stats``), log events and billed bytes per log group, metric series (ListMetrics),
   traces (GetTraceSummaries) — and from those, the monthly bill at a million requests a day
-  (``bench_cost.py``, prices in ``aws_prices.py``).
+  (``bench_cost.py``, prices in ``aws_prices.py``). For a mode that traces, round 1 also sends
+  requests at that rate (11.6 a second) for ``--probe-seconds``, because the share of requests a
+  sampling rule keeps depends on the rate.
 
 Rounds are interleaved (off, aws, …, off, aws, …) and the report gives each figure's median across
 rounds, its spread, and each mode's ratio to ``off``. When a mode's CPU or p99 ratio is above the
 goal (1.10), the bench runs that mode and ``off`` once more with the services under cProfile and
 prints where the time goes.
 
-    uv run --frozen python benchmarks/telemetry_bench.py                 # defaults (~8-10 min)
+    uv run --frozen python benchmarks/telemetry_bench.py                 # ~1.5 min a mode, + profiles
     uv run --frozen python benchmarks/telemetry_bench.py --quick         # a smoke run (~1 min)
     uv run --frozen python benchmarks/telemetry_bench.py --write-docs    # also docs/comparison.md
+    uv run --frozen python benchmarks/telemetry_bench.py --env O11YSHOP_LOG_LEVEL=WARNING  # a lever
+
+Processes are stopped with SIGTERM. uvicorn then re-raises the signal after its graceful shutdown,
+so ``o11yshop serve`` exits with -15 before ``telemetry.shutdown()`` runs: the bench waits until the
+log shipper has sent every line accepted during the run before it stops anything, and derives the
+EMF figures per flush, so the lost last flush does not bias them.
 """
 
 from __future__ import annotations
@@ -633,6 +641,7 @@ def run_once(
         "exit_codes": codes,
         "phases_s": phases,
         "metrics_interval_s": float(shop.env.get("O11YSHOP_METRICS_INTERVAL_SECONDS", "10")),
+        "log_retention_days": int(shop.env.get("O11YSHOP_LOG_RETENTION_DAYS", "7")),
         "telemetry": {
             "shipper": shipper,
             "endpoint_stats": stats,
