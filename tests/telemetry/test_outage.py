@@ -16,6 +16,7 @@ import httpx
 from o11yshop.localaws.server import running_endpoint
 
 from conftest import free_port
+from telemetry_shop import wait_ready
 
 CLI = [sys.executable, "-m", "o11yshop.cli"]
 OUTAGE_SECONDS = 60
@@ -68,13 +69,7 @@ def test_a_60_second_outage_costs_no_request_and_no_uncounted_line(tmp_path):
         for service in ("inventory", "api")
     ]
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/api/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_ready(base)
         traffic = threading.Thread(target=steady_traffic)
         traffic.start()
         time.sleep(3)  # traffic with the endpoint up

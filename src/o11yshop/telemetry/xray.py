@@ -46,7 +46,7 @@ from starlette.datastructures import MutableHeaders
 
 from o11yshop.telemetry.redaction import redact_trace_document
 from o11yshop.telemetry.shipping import RETRYABLE, BackgroundShipper, Outcome, error_code
-from o11yshop.telemetry.tracing import AnnotationValue, Span, TraceIds
+from o11yshop.telemetry.tracing import NO_SPAN, AnnotationValue, Span, TraceIds
 
 if TYPE_CHECKING:
     import httpx
@@ -202,20 +202,6 @@ class _Subsegment:
         self.entity.add_exception(exc, stacktrace.get_stacktrace(limit=10))
 
 
-class _NoSubsegment(_Subsegment):
-    def __init__(self) -> None:
-        super().__init__(None)
-
-    def annotate(self, key: str, value: AnnotationValue) -> None:
-        pass
-
-    def metadata(self, key: str, value: Any) -> None:
-        pass
-
-    def record_exception(self, exc: BaseException) -> None:
-        pass
-
-
 class XRayTracer:
     name = "aws"
 
@@ -272,11 +258,11 @@ class XRayTracer:
     @contextlib.contextmanager
     def span(self, name: str, annotations: Mapping[str, AnnotationValue]) -> Iterator[Span]:
         if not _entities.get():
-            yield _NoSubsegment()
+            yield NO_SPAN
             return
         subsegment = self.recorder.begin_subsegment(segment_name(name), "local")
         if subsegment is None:
-            yield _NoSubsegment()
+            yield NO_SPAN
             return
         wrapped = _Subsegment(subsegment)
         for key, value in annotations.items():
