@@ -58,6 +58,7 @@ def measured_rates(run: dict[str, Any]) -> dict[str, Any]:
         "span_bytes_per_request": spans["billed_bytes"] / requests if spans else 0.0,
         "metric_series": sum(n for ns, n in series.items() if not ns.startswith("AWS/")),
         "traced_share": traces["traces"] / requests if traces.get("traces") is not None else None,
+        "traced_share_at_target": _probe_share(traces.get("probe")),
         "trace_bytes": traces.get("segment_bytes_per_trace"),
         "traces_via_otlp": 1.0 if otlp_traces else 0.0,
         "bench_rps": requests / elapsed,
@@ -71,6 +72,12 @@ def measured_rates(run: dict[str, Any]) -> dict[str, Any]:
             sum(op["bytes"] for op in stats.values()) / requests if stats is not None else None
         ),
     }
+
+
+def _probe_share(probe: dict[str, Any] | None) -> float | None:
+    if not probe or not probe.get("requests") or probe.get("traces") is None:
+        return None
+    return float(probe["traces"]) / float(probe["requests"])
 
 
 def fmt_bytes(value: float | None) -> str:
@@ -104,9 +111,10 @@ def default_rule(runs: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
-def estimate(runs: list[dict[str, Any]], retention_days: int = DEFAULT_RETENTION_DAYS) -> dict[str, Any]:
+def estimate(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The monthly bill of one mode from its runs' median rates."""
     rates = median_rates(runs)
+    retention_days = int(runs[0].get("log_retention_days") or DEFAULT_RETENTION_DAYS)
     per_day = REQUESTS_PER_DAY
     target_rps = per_day / 86400
     lines: list[dict[str, Any]] = []
@@ -118,7 +126,13 @@ def estimate(runs: list[dict[str, Any]], retention_days: int = DEFAULT_RETENTION
     trace_share_target = rates["traced_share"]
     sampling_note = "no traces recorded"
     rule = default_rule(runs)
-    if rates["traced_share"]:
+    if rates["traced_share"] and rates["traced_share_at_target"] is not None:
+        trace_share_target = rates["traced_share_at_target"]
+        sampling_note = (
+            f"{trace_share_target:.1%} of requests traced when sent at {target_rps:.1f}/s (measured; "
+            f"{rates['traced_share']:.1%} at the bench's {rates['bench_rps']:.0f}/s)"
+        )
+    elif rates["traced_share"]:
         predicted_bench = sampled_share(rule, rates["bench_rps"])
         if predicted_bench and abs(predicted_bench - rates["traced_share"]) <= 0.5 * predicted_bench:
             trace_share_target = sampled_share(rule, target_rps)

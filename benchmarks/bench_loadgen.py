@@ -91,9 +91,21 @@ def make_plan(
     return plan
 
 
-async def _worker(client: httpx.AsyncClient, steps: list[Step], records: list[list[Any]]) -> None:
+async def _worker(
+    client: httpx.AsyncClient,
+    steps: list[Step],
+    records: list[list[Any]],
+    interval: float | None = None,
+    offset: float = 0.0,
+) -> None:
+    """One shopper. With ``interval``, each request starts on a schedule (open loop) instead of as
+    soon as the previous one answered."""
     token: str | None = None
-    for kind, argument in steps:
+    loop = asyncio.get_running_loop()
+    start = loop.time() + offset
+    for index, (kind, argument) in enumerate(steps):
+        if interval is not None:
+            await asyncio.sleep(max(0.0, start + index * interval - loop.time()))
         headers = {"X-Cart-Token": token} if token else {}
         began = time.perf_counter()
         if kind == "list":
@@ -122,13 +134,24 @@ async def _worker(client: httpx.AsyncClient, steps: list[Step], records: list[li
         records.append([kind, response.status_code, round(elapsed_ms, 3)])
 
 
-async def replay(base: str, plan: list[list[Step]], request_timeout: float = 30.0) -> dict[str, Any]:
+async def replay(
+    base: str, plan: list[list[Step]], request_timeout: float = 30.0, rate: float | None = None
+) -> dict[str, Any]:
+    """Replay ``plan``, one worker per list: as fast as answers come, or at ``rate`` requests a
+    second in total (each worker on its own schedule, staggered)."""
     records: list[list[Any]] = []
+    workers = len(plan)
+    interval = workers / rate if rate else None
     limits = httpx.Limits(max_connections=len(plan), max_keepalive_connections=len(plan))
     async with httpx.AsyncClient(base_url=base, timeout=request_timeout, limits=limits) as client:
         started = time.time()
         began = time.perf_counter()
-        await asyncio.gather(*(_worker(client, steps, records) for steps in plan))
+        await asyncio.gather(
+            *(
+                _worker(client, steps, records, interval, (i / rate) if rate else 0.0)
+                for i, steps in enumerate(plan)
+            )
+        )
         elapsed = time.perf_counter() - began
     return {"started": started, "elapsed_s": elapsed, "records": records}
 
@@ -138,9 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", required=True, help="the api's base URL")
     parser.add_argument("--plan", type=Path, required=True, help="JSON: one list of steps per worker")
     parser.add_argument("--out", type=Path, required=True, help="where to write the records (JSON)")
+    parser.add_argument("--rate", type=float, default=None, help="requests a second in total (open loop)")
     args = parser.parse_args(argv)
     plan = json.loads(args.plan.read_text())
-    result = asyncio.run(replay(args.base, plan))
+    result = asyncio.run(replay(args.base, plan, rate=args.rate))
     args.out.write_text(json.dumps(result))
     return 0
 

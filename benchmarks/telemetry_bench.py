@@ -12,16 +12,24 @@ process of its own, and measures:
 - what reached the AWS endpoint: API calls and request bytes per shop request (from the endpoint's
   ``/_localaws/stats``), log events and billed bytes per log group, metric series (ListMetrics),
   traces (GetTraceSummaries) — and from those, the monthly bill at a million requests a day
-  (``bench_cost.py``, prices in ``aws_prices.py``).
+  (``bench_cost.py``, prices in ``aws_prices.py``). For a mode that traces, round 1 also sends
+  requests at that rate (11.6 a second) for ``--probe-seconds``, because the share of requests a
+  sampling rule keeps depends on the rate.
 
 Rounds are interleaved (off, aws, …, off, aws, …) and the report gives each figure's median across
 rounds, its spread, and each mode's ratio to ``off``. When a mode's CPU or p99 ratio is above the
 goal (1.10), the bench runs that mode and ``off`` once more with the services under cProfile and
 prints where the time goes.
 
-    uv run --frozen python benchmarks/telemetry_bench.py                 # defaults (~8-10 min)
+    uv run --frozen python benchmarks/telemetry_bench.py                 # ~1.5 min a mode, + profiles
     uv run --frozen python benchmarks/telemetry_bench.py --quick         # a smoke run (~1 min)
     uv run --frozen python benchmarks/telemetry_bench.py --write-docs    # also docs/comparison.md
+    uv run --frozen python benchmarks/telemetry_bench.py --env O11YSHOP_LOG_LEVEL=WARNING  # a lever
+
+Processes are stopped with SIGTERM. uvicorn then re-raises the signal after its graceful shutdown,
+so ``o11yshop serve`` exits with -15 before ``telemetry.shutdown()`` runs: the bench waits until the
+log shipper has sent every line accepted during the run before it stops anything, and derives the
+EMF figures per flush, so the lost last flush does not bias them.
 """
 
 from __future__ import annotations
@@ -66,6 +74,7 @@ ADMIN_EMAIL = "admin@o11yshop.local"
 ADMIN_PASSWORD = "bench-admin-password"  # noqa: S105 - a throwaway database's admin
 RESTOCK_UNITS = 100_000
 GOAL_RATIO = 1.10
+PROBE_RATE = 1_000_000 / 86400  # a million requests a day, in requests a second
 SERVICES = ("api", "inventory")
 ZERO_RESULT_WORDS = ("unicorn", "zzz")
 
@@ -205,10 +214,9 @@ def running_shop(
             "O11YSHOP_INVENTORY_PORT": str(inventory_port),
             "O11YSHOP_TELEMETRY": mode,
             "O11YSHOP_AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
-            # the endpoint stands in for the X-Ray daemon on a port of this run's own; the X-Ray SDK
-            # finds it through its standard variable
+            # the endpoint stands in for the X-Ray daemon on a port of this run's own (the shop sends
+            # segments the way its own settings say; this only keeps port 2000 free)
             "O11YSHOP_XRAY_DAEMON_PORT": str(daemon_port),
-            "AWS_XRAY_DAEMON_ADDRESS": f"127.0.0.1:{daemon_port}",
         }
         | extra_env
     )
@@ -450,7 +458,7 @@ def trace_summary(shop: Shop, start: float, end: float, sample: int = 20) -> dic
     ids: list[str] = []
     kwargs: dict[str, Any] = {
         "StartTime": dt.datetime.fromtimestamp(start, dt.UTC),
-        "EndTime": dt.datetime.fromtimestamp(end + 1, dt.UTC),
+        "EndTime": dt.datetime.fromtimestamp(end, dt.UTC),
     }
     try:
         while True:
@@ -461,7 +469,7 @@ def trace_summary(shop: Shop, start: float, end: float, sample: int = 20) -> dic
                 break
             kwargs["NextToken"] = token
         sizes: list[int] = []
-        chosen = sorted(ids)[:: max(1, len(ids) // sample)][:sample]
+        chosen = sorted(ids)[:: max(1, len(ids) // sample)][:sample] if sample else []
         for i in range(0, len(chosen), 5):
             for trace in xray.batch_get_traces(TraceIds=chosen[i : i + 5]).get("Traces", []):
                 sizes.append(sum(len(s["Document"].encode()) for s in trace.get("Segments", [])))
@@ -511,20 +519,13 @@ def peak_rss_mb(process: psutil.Process) -> float | None:
     return None
 
 
-def run_loadgen(base: str, plan_path: Path, out: Path) -> tuple[dict[str, Any], float]:
+def run_loadgen(
+    base: str, plan_path: Path, out: Path, rate: float | None = None
+) -> tuple[dict[str, Any], float]:
     """Replay a plan from a process of its own; returns its records and its CPU seconds."""
-    process = subprocess.Popen(  # noqa: S603 - our own script
-        [
-            sys.executable,
-            str(HERE / "bench_loadgen.py"),
-            "--base",
-            base,
-            "--plan",
-            str(plan_path),
-            "--out",
-            str(out),
-        ],
-    )
+    command = [sys.executable, str(HERE / "bench_loadgen.py"), "--base", base, "--plan", str(plan_path)]
+    command += ["--out", str(out)] + (["--rate", str(rate)] if rate else [])
+    process = subprocess.Popen(command)  # noqa: S603 - our own script
     handle = psutil.Process(process.pid)
     cpu = 0.0
     while process.poll() is None:
@@ -586,6 +587,19 @@ def run_once(
         stdout_after = {name: (directory / f"{name}.log").stat().st_size for name in SERVICES}
         rss = {name: peak_rss_mb(handle) for name, handle in handles.items()}
         phase("measure")
+        probe: dict[str, Any] | None = None
+        traced: int | None = None
+        if "probe" in plans and mode != "off":
+            time.sleep(1.5)  # let the last batch of segments arrive
+            traced = trace_summary(shop, started, ended, sample=0).get("traces")
+        if "probe" in plans and mode != "off" and traced:
+            # the share of requests traced at the estimate's request rate, measured rather than
+            # modelled: a reservoir per second makes it depend on the rate
+            probe_started = time.time()
+            probe_result, _ = run_loadgen(shop.api_url, plans["probe"], directory / "probe.json", PROBE_RATE)
+            probe = {"started": probe_started, "ended": time.time(), "requests": len(probe_result["records"])}
+            time.sleep(2)  # segments are sent in batches about once a second
+            phase("sampling probe")
         shipper = wait_for_shipping(shop, urls)
         codes = shop.stop(SERVICES)  # a clean stop sends what the processes still hold
         phase("stop")
@@ -594,6 +608,9 @@ def run_once(
         logs = read_log_events(shop, start_ms, end_ms, shipper["api"].get("log_group") or "")
         series = metric_series(shop)
         traces = trace_summary(shop, started, ended)
+        if probe is not None:
+            probed = trace_summary(shop, probe["started"], probe["ended"], sample=0)
+            traces["probe"] = probe | {"traces": probed.get("traces"), "rate_per_s": PROBE_RATE}
         phase("read back")
     phase("stop endpoint")
     records = result["records"]
@@ -624,6 +641,7 @@ def run_once(
         "exit_codes": codes,
         "phases_s": phases,
         "metrics_interval_s": float(shop.env.get("O11YSHOP_METRICS_INTERVAL_SECONDS", "10")),
+        "log_retention_days": int(shop.env.get("O11YSHOP_LOG_RETENTION_DAYS", "7")),
         "telemetry": {
             "shipper": shipper,
             "endpoint_stats": stats,
@@ -654,6 +672,7 @@ class Settings:
     profile: str  # auto | always | never
     profile_requests: int
     extra_env: dict[str, str]
+    probe_seconds: int = 0
     from_results: Path | None = None
 
 
@@ -677,6 +696,12 @@ def parse_args(argv: list[str] | None) -> Settings:
         help="profile a mode whose CPU or p99 ratio exceeds the goal (auto), every mode, or none",
     )
     parser.add_argument("--profile-requests", type=int, default=1500, help="requests of a profiled run")
+    parser.add_argument(
+        "--probe-seconds",
+        type=int,
+        default=30,
+        help="per traced mode, once: requests at 1M/day's rate (11.6/s) to measure the share traced; 0: off",
+    )
     parser.add_argument("--quick", action="store_true", help="smoke run: 300 requests, 1 round, no profile")
     parser.add_argument(
         "--from-results",
@@ -702,7 +727,7 @@ def parse_args(argv: list[str] | None) -> Settings:
         modes.insert(0, "off")  # every ratio is to off
     modes.sort(key=lambda m: (m != "off", known.index(m)))
     if args.quick:
-        args.requests, args.rounds, args.profile = min(args.requests, 300), 1, "never"
+        args.requests, args.rounds, args.profile, args.probe_seconds = min(args.requests, 300), 1, "never", 0
     extra = dict(item.split("=", 1) for item in args.env)
     return Settings(
         modes=modes,
@@ -716,6 +741,7 @@ def parse_args(argv: list[str] | None) -> Settings:
         profile=args.profile,
         profile_requests=args.profile_requests,
         extra_env=extra,
+        probe_seconds=args.probe_seconds,
         from_results=args.from_results,
     )
 
@@ -787,10 +813,25 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             ),
         }  # fmt: skip
+        probe_plan = None
+        if settings.probe_seconds:
+            probe_plan = write_plan(
+                workdir / "probe-plan.json",
+                bench_loadgen.make_plan(
+                    settings.seed + 2,
+                    round(settings.probe_seconds * PROBE_RATE),
+                    settings.concurrency,
+                    template.products,
+                    template.categories,
+                    template.words,
+                    tag="probe",
+                ),
+            )
         runs: list[dict[str, Any]] = []
         for round_no in range(1, settings.rounds + 1):
             for mode in settings.modes:
-                run = run_once(mode, round_no, template, workdir, plans, settings.extra_env)
+                run_plans = plans | ({"probe": probe_plan} if probe_plan and round_no == 1 else {})
+                run = run_once(mode, round_no, template, workdir, run_plans, settings.extra_env)
                 run["rates"] = bench_cost.measured_rates(run)
                 runs.append(run)
                 print(bench_report.run_line(run), flush=True)
@@ -831,6 +872,7 @@ def main(argv: list[str] | None = None) -> int:
             "concurrency": settings.concurrency,
             "seed": settings.seed,
             "mix": bench_loadgen.MIX,
+            "probe_seconds": settings.probe_seconds,
             "extra_env": settings.extra_env,
         },
         "goal_ratio": GOAL_RATIO,

@@ -33,6 +33,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_ready(base: str, seconds: float = 120) -> None:
+    """Poll (bounded) until the api says it is ready: both services up, database reachable."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/health/ready", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+
+
 @dataclass
 class Shop:
     mode: str
@@ -93,14 +105,7 @@ def start_shop(tmp: Path, mode: str) -> tuple[Shop, subprocess.Popen[str]]:
     output = tmp / "up.log"
     up = subprocess.Popen([*CLI, "up"], env=env, stdout=output.open("w"), stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{env['O11YSHOP_API_PORT']}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/health/ready", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
+    wait_ready(base)
     logs, cloudwatch, xray = (
         boto3.client(
             name,

@@ -145,6 +145,7 @@ def test_a_tiny_run_of_off_and_aws_produces_complete_results(tmp_path):
     out = tmp_path / "results.json"
     command = [sys.executable, str(BENCH / "telemetry_bench.py"), "--quick", "--modes", "off,aws"]
     command += ["--requests", "120", "--warmup", "20", "--out", str(out)]
+    command += ["--env", "O11YSHOP_METRICS_INTERVAL_SECONDS=1"]  # a run this short sees a flush
     finished = subprocess.run(command, capture_output=True, text=True, timeout=230)
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
     results = json.loads(out.read_text())

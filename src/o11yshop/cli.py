@@ -75,6 +75,29 @@ def openapi(
         out.write_text(text, encoding="utf-8")
 
 
+@app.command()
+def trace(
+    trace_id: Annotated[
+        str, typer.Argument(help="an X-Ray trace ID, e.g. from a response's X-Amzn-Trace-Id")
+    ],
+    logs: Annotated[bool, typer.Option(help="show each segment's log lines under it")] = True,
+) -> None:
+    """Print a trace as a waterfall with each segment's log lines under it (X-Ray, CloudWatch Logs APIs)."""
+    from o11yshop.config import get_settings
+    from o11yshop.telemetry.aws import client
+    from o11yshop.telemetry.queries import log_groups
+    from o11yshop.telemetry.waterfall import fetch, render
+
+    settings = get_settings()
+    documents, lines = fetch(
+        client(settings, "xray"), client(settings, "logs"), trace_id, log_groups(settings.env) if logs else []
+    )
+    if not documents and not lines:
+        typer.echo(f"no trace {trace_id} (not sampled, not sent yet, or older than the retention)", err=True)
+        raise typer.Exit(1)
+    typer.echo(render(trace_id, documents, lines))
+
+
 @app.command("local-aws")
 def local_aws(
     port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 4566,

@@ -4,6 +4,9 @@ metrics by the embedded endpoint, read back with GetMetricStatistics."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -13,6 +16,7 @@ from o11yshop.localaws.server import running_endpoint
 from o11yshop.telemetry import catalogue
 from o11yshop.telemetry.cloudwatch_logs import CloudWatchLogsShipper
 from o11yshop.telemetry.metrics import MetricRecorder
+from o11yshop.telemetry.putmetricdata import PutMetricDataSender
 
 RED = {"Route": "/api/products", "Method": "GET", "StatusClass": "2xx"}
 
@@ -48,7 +52,8 @@ def test_undeclared_dimensions_are_refused_and_off_records_nothing():
     assert off.documents() == []
 
 
-def test_emf_becomes_metrics_with_percentiles():
+@pytest.mark.parametrize("transport", ["emf", "putmetricdata"])
+def test_both_transports_become_metrics_with_percentiles(transport):
     with running_endpoint() as endpoint:
 
         def client(service):
@@ -64,10 +69,12 @@ def test_emf_becomes_metrics_with_percentiles():
             lambda: client("logs"), "/o11yshop/test/emf", "s", flush_interval=0.05
         ).start()
         recorder = MetricRecorder("api", sink=shipper.put)
+        if transport == "putmetricdata":
+            recorder.sender = PutMetricDataSender(lambda: client("cloudwatch"))
         for ms in range(1, 101):
             recorder.record(catalogue.LATENCY, ms, **RED)
             recorder.record(catalogue.REQUESTS, 1, **RED)
-        recorder.flush()
+        calls = recorder.flush()
         assert shipper.flush(timeout=20)
         shipper.close()
         now = datetime.now(UTC)
@@ -87,7 +94,38 @@ def test_emf_becomes_metrics_with_percentiles():
             "Latency", Statistics=["SampleCount", "Maximum"], ExtendedStatistics=["p50", "p99"]
         )
         requests = red_statistics("Requests", Statistics=["Sum"])
+        logs = client("logs")
+        try:
+            log_events = logs.filter_log_events(logGroupName="/o11yshop/test/emf")["events"]
+        except logs.exceptions.ResourceNotFoundException:  # nothing was ever shipped
+            log_events = []
     assert (point["SampleCount"], point["Maximum"]) == (100, 100)
     assert point["ExtendedStatistics"] == {"p50": 50.0, "p99": 99.0}
     assert point["Unit"] == "Milliseconds"
     assert [p["Sum"] for p in requests] == [100]
+    if transport == "putmetricdata":  # one API call, nothing in the log stream
+        assert calls == 1
+        assert log_events == []
+    else:  # no metrics API call: one EMF document (100 values fit; the counter rides along)
+        assert len(log_events) == 1
+
+
+@pytest.mark.parametrize(("transport", "sender"), [("emf", "None"), ("putmetricdata", "PutMetricDataSender")])
+def test_the_setting_chooses_the_transport(transport, sender):
+    configure = (
+        "from o11yshop import telemetry; from o11yshop.config import get_settings; "
+        "state = telemetry.configure(get_settings(), 'api'); "
+        "print(type(state.recorder.sender).__name__ if state.recorder.sender else None); "
+        "telemetry.shutdown(0.5)"
+    )
+    env = os.environ | {
+        "O11YSHOP_TELEMETRY": "aws",
+        "O11YSHOP_METRICS_TRANSPORT": transport,
+        "O11YSHOP_AWS_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing listens: nothing is sent
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", configure], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    printed = [line for line in done.stdout.splitlines() if not line.startswith("{")]  # not log lines
+    assert printed == [sender]

@@ -16,6 +16,7 @@ import httpx
 from o11yshop.localaws.server import running_endpoint
 
 from conftest import free_port
+from telemetry_shop import wait_ready
 
 CLI = [sys.executable, "-m", "o11yshop.cli"]
 OUTAGE_SECONDS = 60
@@ -68,13 +69,7 @@ def test_a_60_second_outage_costs_no_request_and_no_uncounted_line(tmp_path):
         for service in ("inventory", "api")
     ]
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/api/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_ready(base)
         traffic = threading.Thread(target=steady_traffic)
         traffic.start()
         time.sleep(3)  # traffic with the endpoint up
@@ -111,6 +106,11 @@ def test_a_60_second_outage_costs_no_request_and_no_uncounted_line(tmp_path):
         print(f"after: {after}; events stored: {stored}")
         assert after["pending"] == 0
         assert after["accepted"] == after["shipped"] + after["dropped"]
+        segments = after["segments"]  # the sampled requests' traces waited for the endpoint too
+        assert segments["accepted"] > 0
+        assert segments["pending"] == 0
+        assert segments["accepted"] == segments["shipped"] + segments["dropped"]
+        assert during["segments"]["pending"] > 0
         # the stats request's own access line is logged after the stats were read: allow a few
         assert after["shipped"] <= stored
         assert stored - after["shipped"] <= 5

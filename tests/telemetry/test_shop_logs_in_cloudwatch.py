@@ -28,6 +28,11 @@ from o11yshop.telemetry.queries import SAVED_QUERIES, log_groups
 from conftest import SHIPPING
 from telemetry_shop import Shop, events, log_group
 
+
+def new_trace_id() -> str:
+    return f"1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"
+
+
 SECRET_PASSWORD = "hunter2-do-not-log"
 CARD = "4111 1111 1111 1111"
 EMAIL = "hanako.yamada@example.com"
@@ -193,7 +198,11 @@ def test_saved_queries_answer_for_the_traffic(observed_shop):
     with httpx.Client(base_url=base, timeout=30) as shop:
         for _ in range(2):
             shop.get("/api/products", params={"q": f"unobtainium {marker}"})
-        shop.get("/api/products", headers={"X-Request-Id": request_id})
+        listed = shop.get(
+            "/api/products",
+            headers={"X-Request-Id": request_id, "X-Amzn-Trace-Id": f"Root={new_trace_id()};Sampled=1"},
+        )
+        shop_trace = dict(part.split("=", 1) for part in listed.headers["X-Amzn-Trace-Id"].split(";"))
         empty = shop.post("/api/cart").json()["token"]
         failed = shop.post(
             "/api/checkout",
@@ -201,7 +210,8 @@ def test_saved_queries_answer_for_the_traffic(observed_shop):
             headers={"X-Cart-Token": empty, "Idempotency-Key": uuid.uuid4().hex},
         )
         assert failed.status_code == 422
-        shop.get("/api/products/nope")
+        for _ in range(2):  # the errors-by-route query must count two, whatever ran before
+            shop.get("/api/products/nope")
     observed_shop.lines("api", 2, route="/api/products/{product_id}", status=422)
     observed_shop.lines("inventory", request_id=request_id)
 
@@ -239,6 +249,13 @@ def test_saved_queries_answer_for_the_traffic(observed_shop):
     )
     assert {r["service"] for r in one} == {"api", "inventory"}
     assert [r["@timestamp"] for r in one] == sorted(r["@timestamp"] for r in one)
+
+    traced = shop_trace["Root"]
+    lines = run_query(
+        logs, saved["everything-for-one-trace"]["queryString"].replace("PASTE-A-TRACE-ID", traced)
+    )
+    assert {r["service"] for r in lines} == {"api", "inventory"}
+    assert all(r["segment_id"] for r in lines)
 
     searches = run_query(logs, saved["zero-result-searches"]["queryString"])
     assert {"query": f"unobtainium {marker}", "searches": "2"} in searches

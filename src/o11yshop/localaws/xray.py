@@ -39,11 +39,12 @@ def _invalid(message: str) -> AwsError:
     return AwsError("InvalidRequestException", message)
 
 
-def _check_segment(doc: Any, now: float, trace_id_age: bool = True) -> str | None:
+def _check_segment(doc: Any) -> str | None:
     """Why X-Ray would reject this segment document, or None when it is valid.
 
-    ``trace_id_age=False`` skips the age check of the trace ID's time, for spans from the OTLP
-    endpoint: their W3C trace IDs are random and carry no time.
+    The trace ID's first 8 digits are not age-checked: X-Ray also takes W3C trace IDs written the
+    X-Ray way (spans from the OTLP endpoint, or an OpenTelemetry caller's trace continued by an X-Ray
+    SDK), and those digits are random, not a time.
     """
     if not isinstance(doc, dict):
         return "a segment document must be a JSON object"
@@ -54,8 +55,6 @@ def _check_segment(doc: Any, now: float, trace_id_age: bool = True) -> str | Non
     trace_id = doc.get("trace_id")
     if not isinstance(trace_id, str) or not TRACE_ID.match(trace_id):
         return "trace_id must look like 1-<8 hex digits>-<24 hex digits>"
-    if trace_id_age and int(trace_id[2:10], 16) < now - MAX_TRACE_AGE:
-        return "trace_id is older than 30 days"
     if is_subsegment and not isinstance(doc.get("parent_id"), str):
         return "an independent subsegment needs parent_id"
     if "parent_id" in doc and not (isinstance(doc["parent_id"], str) and SEGMENT_ID.match(doc["parent_id"])):
@@ -236,7 +235,6 @@ class XRayRegion:
         if not isinstance(documents, list):
             raise _invalid("TraceSegmentDocuments must be a list of strings")
         unprocessed = []
-        now = self.now()
         for text in documents:
             if isinstance(text, str) and len(text.encode()) > MAX_DOCUMENT_BYTES:
                 unprocessed.append(
@@ -248,7 +246,7 @@ class XRayRegion:
             except (TypeError, ValueError):
                 unprocessed.append({"ErrorCode": "InvalidSegment", "Message": "segment document is not JSON"})
                 continue
-            problem = _check_segment(doc, now)
+            problem = _check_segment(doc)
             if problem:
                 entry = {"ErrorCode": "InvalidSegment", "Message": problem}
                 if isinstance(doc, dict) and isinstance(doc.get("id"), str):
@@ -261,9 +259,8 @@ class XRayRegion:
     def put_otlp_segments(self, params: dict[str, Any]) -> dict[str, Any]:
         """Store segment documents made from OTLP spans (the ``/v1/traces`` endpoint)."""
         rejected = []
-        now = self.now()
         for doc in require(params, "Documents"):
-            problem = _check_segment(doc, now, trace_id_age=False)
+            problem = _check_segment(doc)
             if problem:
                 rejected.append({"Id": doc.get("id"), "Message": problem})
                 continue

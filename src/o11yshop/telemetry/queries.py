@@ -47,7 +47,7 @@ SAVED_QUERIES: tuple[SavedQuery, ...] = (
     SavedQuery(
         "o11yshop/everything-for-one-trace",
         "fields @timestamp, service, level, logger, segment_id, message\n"
-        '| filter trace_id = "PASTE-A-TRACE-ID"\n'
+        '| filter trace_id = "PASTE-A-TRACE-ID" and ispresent(message)\n'
         "| sort @timestamp asc",
         "every line of one X-Ray trace, in both services (X-Amzn-Trace-Id on the response gives the ID)",
     ),

@@ -46,7 +46,7 @@ from starlette.datastructures import MutableHeaders
 
 from o11yshop.telemetry.redaction import redact_trace_document
 from o11yshop.telemetry.shipping import RETRYABLE, BackgroundShipper, Outcome, error_code
-from o11yshop.telemetry.tracing import AnnotationValue, Span, TraceIds
+from o11yshop.telemetry.tracing import NO_SPAN, AnnotationValue, Span, TraceIds
 
 if TYPE_CHECKING:
     import httpx
@@ -64,6 +64,7 @@ _NAME_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _
 
 _VALID_ROOT = re.compile(r"^1-[0-9a-f]{8}-[0-9a-f]{24}$")
 _VALID_PARENT = re.compile(r"^[0-9a-f]{16}$")
+_TRACEPARENT = re.compile(r"^00-(?P<trace>[0-9a-f]{32})-(?P<span>[0-9a-f]{16})-(?P<flags>[0-9a-f]{2})$")
 
 _entities: ContextVar[tuple[Any, ...]] = ContextVar("o11yshop_xray_entities", default=())
 
@@ -201,20 +202,6 @@ class _Subsegment:
         self.entity.add_exception(exc, stacktrace.get_stacktrace(limit=10))
 
 
-class _NoSubsegment(_Subsegment):
-    def __init__(self) -> None:
-        super().__init__(None)
-
-    def annotate(self, key: str, value: AnnotationValue) -> None:
-        pass
-
-    def metadata(self, key: str, value: Any) -> None:
-        pass
-
-    def record_exception(self, exc: BaseException) -> None:
-        pass
-
-
 class XRayTracer:
     name = "aws"
 
@@ -271,11 +258,11 @@ class XRayTracer:
     @contextlib.contextmanager
     def span(self, name: str, annotations: Mapping[str, AnnotationValue]) -> Iterator[Span]:
         if not _entities.get():
-            yield _NoSubsegment()
+            yield NO_SPAN
             return
         subsegment = self.recorder.begin_subsegment(segment_name(name), "local")
         if subsegment is None:
-            yield _NoSubsegment()
+            yield NO_SPAN
             return
         wrapped = _Subsegment(subsegment)
         for key, value in annotations.items():
@@ -443,7 +430,7 @@ class XRayMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        incoming = _incoming_header(headers.get(TRACE_HEADER))
+        incoming = _incoming_header(headers.get(TRACE_HEADER)) or from_traceparent(headers.get("traceparent"))
         method, path = scope["method"], scope["path"]
         host = headers.get("host", "")
         decision = self.tracer.decide(method, path, host, incoming)
@@ -485,14 +472,26 @@ class XRayMiddleware:
             _entities.set(())
 
 
-def _incoming_header(raw: str | None) -> TraceHeader:
-    """The caller's trace header, or an empty one when it is absent or not a valid X-Ray header
-    (a made-up root would get the segment refused, and the header is input from anyone)."""
+def _incoming_header(raw: str | None) -> TraceHeader | None:
+    """The caller's X-Ray trace header; None when it is absent or not valid (a made-up root would
+    get the segment refused, and the header is input from anyone)."""
     header = TraceHeader.from_header_str(raw[:256] if raw else None)
     if not header.root or not _VALID_ROOT.match(header.root):
-        return TraceHeader()
+        return None
     parent = header.parent if header.parent and _VALID_PARENT.match(header.parent) else None
     return TraceHeader(root=header.root, parent=parent, sampled=header.sampled)
+
+
+def from_traceparent(raw: str | None) -> TraceHeader:
+    """A W3C ``traceparent`` (what OpenTelemetry callers send) as an X-Ray header: the 32 hex digits
+    of the trace ID become ``1-<8>-<24>`` (the form X-Ray accepts for W3C IDs too), the parent span
+    ID the parent segment, the sampled flag the decision. Anything else: an empty header."""
+    match = _TRACEPARENT.match(raw.strip().lower()) if raw else None
+    if not match or set(match["trace"]) == {"0"} or set(match["span"]) == {"0"}:
+        return TraceHeader()
+    trace = match["trace"]
+    sampled = int(match["flags"], 16) & 1
+    return TraceHeader(root=f"1-{trace[:8]}-{trace[8:]}", parent=match["span"], sampled=sampled)
 
 
 def _url(scope: Scope, host: str) -> str:

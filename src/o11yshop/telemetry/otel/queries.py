@@ -41,7 +41,7 @@ _TEXTS = {
     "o11yshop/everything-for-one-trace": (
         f"fields {_LINE}, attributes.segment_id as segment_id, body as message,"
         " attributes.trace_id as trace_id\n"
-        '| filter trace_id = "PASTE-A-TRACE-ID"\n'
+        '| filter trace_id = "PASTE-A-TRACE-ID" and ispresent(message)\n'
         "| sort @timestamp asc"
     ),
     "o11yshop/zero-result-searches": (
