@@ -140,7 +140,14 @@ def test_redaction_keeps_ids_and_times_and_masks_the_rest():
         "http": {"request": {"url": "http://shop/api/products?q=hanako@example.com"}},
         "annotations": {"note": "call +81 3-1234-5678"},
         "metadata": {"o11yshop": {"password": "hunter2"}},
-        "subsegments": [{"id": card_like_id, "parent_id": card_like_id, "name": "card 4111 1111 1111 1111"}],
+        "subsegments": [
+            {
+                "id": card_like_id,
+                "parent_id": card_like_id,
+                "name": "test@db.internal",  # a SQL subsegment's name, not an address
+                "metadata": {"o11yshop": {"note": "card 4111 1111 1111 1111"}},
+            }
+        ],
     }
     clean = redact_trace_document(doc)
     assert (
@@ -151,7 +158,9 @@ def test_redaction_keeps_ids_and_times_and_masks_the_rest():
     assert clean["http"]["request"]["url"] == "http://shop/api/products?q=h***@example.com"
     assert clean["annotations"]["note"] == "call ***-**78"
     assert clean["metadata"]["o11yshop"]["password"] == "[REDACTED]"
-    assert clean["subsegments"][0]["name"] == "card [CARD]"
+    child = clean["subsegments"][0]
+    assert child["name"] == "test@db.internal"
+    assert child["metadata"]["o11yshop"]["note"] == "card [CARD]"
 
 
 BOTO3_PROBE = """

@@ -12,7 +12,7 @@ class Liveness(BaseModel):
 
 
 class TelemetryHealth(BaseModel):
-    mode: str = Field(description="off or aws")
+    mode: str = Field(description="off, aws or otel")
     log_group: str | None = None
     log_stream: str | None = None
     accepted: int = Field(0, description="log lines handed to the shipper")

@@ -119,18 +119,23 @@ class CloudWatchLogsShipper(BackgroundShipper[LogEvent]):
         if self._client is None:
             self._client = self._client_factory()
         if not self._ready:
-            for call, kwargs in (
-                (self._client.create_log_group, {"logGroupName": self.group}),
-                (self._client.create_log_stream, {"logGroupName": self.group, "logStreamName": self.stream}),
-            ):
-                try:
-                    call(**kwargs)
-                except Exception as exc:
-                    if error_code(exc) != "ResourceAlreadyExistsException":
-                        raise
-            self._client.put_retention_policy(logGroupName=self.group, retentionInDays=self.retention_days)
+            ensure_log_stream(self._client, self.group, self.stream, self.retention_days)
             self._ready = True
         return self._client
+
+
+def ensure_log_stream(logs: Any, group: str, stream: str, retention_days: int) -> None:
+    """Create the group and the stream unless they exist, and set the group's retention."""
+    for call, kwargs in (
+        (logs.create_log_group, {"logGroupName": group}),
+        (logs.create_log_stream, {"logGroupName": group, "logStreamName": stream}),
+    ):
+        try:
+            call(**kwargs)
+        except Exception as exc:
+            if error_code(exc) != "ResourceAlreadyExistsException":
+                raise
+    logs.put_retention_policy(logGroupName=group, retentionInDays=retention_days)
 
 
 def _rejected_count(info: dict[str, int], size: int) -> int:

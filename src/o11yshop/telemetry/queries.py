@@ -70,16 +70,16 @@ def log_groups(environment: str) -> list[str]:
     return [log_group_name(environment, service) for service in SERVICES]
 
 
-def install_saved_queries(logs: Any, environment: str) -> dict[str, str]:
+def install_saved_queries(
+    logs: Any, environment: str, queries: tuple[SavedQuery, ...] = SAVED_QUERIES, prefix: str = "o11yshop/"
+) -> dict[str, str]:
     """Create or update every saved query; returns name → queryDefinitionId. Safe to run again."""
     existing = {
         d["name"]: d["queryDefinitionId"]
-        for d in logs.describe_query_definitions(queryDefinitionNamePrefix="o11yshop/").get(
-            "queryDefinitions", []
-        )
+        for d in logs.describe_query_definitions(queryDefinitionNamePrefix=prefix).get("queryDefinitions", [])
     }
     installed = {}
-    for saved in SAVED_QUERIES:
+    for saved in queries:
         kwargs: dict[str, Any] = {
             "name": saved.name,
             "queryString": saved.query,

@@ -89,10 +89,11 @@ def _sensitive(key: object) -> bool:
     return isinstance(key, str) and SENSITIVE_KEY.search(key) is not None
 
 
-# what identifies and orders a trace document: never rewritten (a segment ID of 16 digits could
-# otherwise pass for a card number)
+# what identifies, names and orders a trace document: never rewritten (a segment ID of 16 digits
+# could pass for a card number, a SQL subsegment named test@db.internal for an e-mail address);
+# names come from the code, never from a request
 TRACE_STRUCTURE_KEYS = frozenset(
-    {"id", "trace_id", "parent_id", "start_time", "end_time", "type", "namespace", "precursor_ids"}
+    {"id", "trace_id", "parent_id", "start_time", "end_time", "type", "namespace", "precursor_ids", "name"}
 )
 
 

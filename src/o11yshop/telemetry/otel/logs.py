@@ -47,8 +47,8 @@ from opentelemetry.context import get_current
 from opentelemetry.sdk._logs import ReadableLogRecord
 from opentelemetry.sdk._logs.export import LogRecordExportResult
 
+from o11yshop.telemetry.cloudwatch_logs import ensure_log_stream, truncate
 from o11yshop.telemetry.otel.export import EXPORT_EVERY_MS, Counts, queued
-from o11yshop.telemetry.shipping import error_code
 
 if TYPE_CHECKING:
     from botocore.session import Session
@@ -63,13 +63,14 @@ SEVERITY = {
     "critical": SeverityNumber.FATAL,
 }
 NOT_ATTRIBUTES = ("message", "level", "timestamp")  # they travel as body, severity and time
+__all__ = ["BatchLogRecords", "CloudWatchLogRecordExporter", "LogRecords", "ensure_log_stream"]
 PIPELINE_LOGGERS = ("opentelemetry", "amazon.opentelemetry")
 LOG_BATCH = 512
 _emitting: ContextVar[bool] = ContextVar("o11yshop_otel_log_emitting", default=False)
 
 
 def record_fields(line: str) -> tuple[str, str, dict[str, Any]]:
-    """(body, level, attributes) of one JSON line."""
+    """(body, level, attributes) of one JSON line (a line cut short travels whole, as the body)."""
     try:
         fields = json.loads(line)
     except ValueError:
@@ -92,7 +93,10 @@ class LogRecords:
     def put(self, timestamp_ms: int, line: str) -> None:
         if _emitting.get():
             return
+        line, cut = truncate(line)  # as aws mode does: CloudWatch refuses an event over 256 KiB
         body, level, attributes = record_fields(line)
+        if cut:
+            self.counts.add(truncated=1)
         if str(attributes.get("logger", "")).startswith(PIPELINE_LOGGERS):
             return
         if queued(self.processor) >= self.max_queue_size:
@@ -198,17 +202,3 @@ class CloudWatchLogRecordExporter(OTLPAwsLogRecordExporter):
     def shutdown(self) -> None:
         self._stopping.set()
         super().shutdown()
-
-
-def ensure_log_stream(logs: Any, group: str, stream: str, retention_days: int) -> None:
-    """Create the group and the stream unless they exist, and set the group's retention."""
-    for call, kwargs in (
-        (logs.create_log_group, {"logGroupName": group}),
-        (logs.create_log_stream, {"logGroupName": group, "logStreamName": stream}),
-    ):
-        try:
-            call(**kwargs)
-        except Exception as exc:
-            if error_code(exc) != "ResourceAlreadyExistsException":
-                raise
-    logs.put_retention_policy(logGroupName=group, retentionInDays=retention_days)

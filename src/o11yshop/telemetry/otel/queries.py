@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from o11yshop.telemetry.queries import SAVED_QUERIES, SavedQuery, log_groups
+from o11yshop.telemetry.queries import SAVED_QUERIES, SavedQuery
+from o11yshop.telemetry.queries import install_saved_queries as install_all
 
 PREFIX = "o11yshop/otel/"
 _ACCESS = "attributes.service as service, attributes.logger as logger, attributes.route as route"
@@ -68,18 +69,4 @@ OTEL_SAVED_QUERIES: tuple[SavedQuery, ...] = tuple(
 
 def install_saved_queries(logs: Any, environment: str) -> dict[str, str]:
     """Create or update every otel-mode saved query; returns name → queryDefinitionId."""
-    existing = {
-        d["name"]: d["queryDefinitionId"]
-        for d in logs.describe_query_definitions(queryDefinitionNamePrefix=PREFIX).get("queryDefinitions", [])
-    }
-    installed = {}
-    for saved in OTEL_SAVED_QUERIES:
-        kwargs: dict[str, Any] = {
-            "name": saved.name,
-            "queryString": saved.query,
-            "logGroupNames": log_groups(environment),
-        }
-        if saved.name in existing:
-            kwargs["queryDefinitionId"] = existing[saved.name]
-        installed[saved.name] = logs.put_query_definition(**kwargs)["queryDefinitionId"]
-    return installed
+    return install_all(logs, environment, OTEL_SAVED_QUERIES, PREFIX)
