@@ -132,6 +132,7 @@ def text_report(results: dict[str, Any]) -> str:
             f"(median {others[len(others) // 2]:.0%}); it shares the cores with the shop, so spreads widen",
             "",
         ]
+    lines += [f"note: {note}" for note in results.get("notes", [])]
     header = f"{'':44}" + "".join(f"{m:>28}" for m in modes)
     lines.append(header)
     for key, label, _, unit in METRICS:
@@ -319,7 +320,9 @@ def markdown(results: dict[str, Any], image_prefix: str = "img/") -> str:
         f"at the start). Each mode ran {settings['rounds']} interleaved round(s) of {settings['requests']:,} "
         f"requests after {settings['warmup']:,} of warm-up, {settings['concurrency']} at a time; the mix is "
         f"{mix}, plus the cart creations the carts need (seed {settings['seed']}). Figures are medians "
-        "across rounds with the lowest and highest round in brackets." + load_note,
+        "across rounds with the lowest and highest round in brackets."
+        + load_note
+        + "".join(f" Note: {note}." for note in results.get("notes", [])),
         "",
         f"**Ratios to `off`** (goal: CPU per request and p99 at most {TIMES}{goal:.2f})",
         "",

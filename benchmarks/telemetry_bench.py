@@ -673,6 +673,7 @@ class Settings:
     profile_requests: int
     extra_env: dict[str, str]
     probe_seconds: int = 0
+    budget_minutes: float = 14.0
     from_results: Path | None = None
 
 
@@ -695,7 +696,13 @@ def parse_args(argv: list[str] | None) -> Settings:
         default="auto",
         help="profile a mode whose CPU or p99 ratio exceeds the goal (auto), every mode, or none",
     )
-    parser.add_argument("--profile-requests", type=int, default=1500, help="requests of a profiled run")
+    parser.add_argument("--profile-requests", type=int, default=1000, help="requests of a profiled run")
+    parser.add_argument(
+        "--budget-minutes",
+        type=float,
+        default=14.0,
+        help="stop adding rounds (and shorten or skip profiles) to finish within this",
+    )
     parser.add_argument(
         "--probe-seconds",
         type=int,
@@ -742,6 +749,7 @@ def parse_args(argv: list[str] | None) -> Settings:
         profile_requests=args.profile_requests,
         extra_env=extra,
         probe_seconds=args.probe_seconds,
+        budget_minutes=args.budget_minutes,
         from_results=args.from_results,
     )
 
@@ -763,6 +771,15 @@ def _cpu_model() -> str:
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     return platform.processor() or "unknown"
+
+
+def _profile_seconds(per_run: list[tuple[float, float]], settings: Settings, runs: int) -> float:
+    """What ``runs`` profiled runs will take: the profiler slows the services about fourfold."""
+    if not per_run:
+        return 0.0
+    outside = statistics.median(p[0] for p in per_run)
+    per_request = statistics.median(p[1] for p in per_run)
+    return runs * (outside + 4 * per_request * settings.profile_requests)
 
 
 def write_plan(path: Path, plan: list[list[bench_loadgen.Step]]) -> Path:
@@ -828,19 +845,57 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )
         runs: list[dict[str, Any]] = []
+        notes: list[str] = []
+        budget = settings.budget_minutes * 60
+        round_seconds: list[float] = []
+        per_run: list[tuple[float, float]] = []  # (seconds outside the measured phase, seconds a request)
         for round_no in range(1, settings.rounds + 1):
+            if round_seconds:
+                # keep the whole bench within its budget: a round, and profiles if they may be needed
+                reserve = (
+                    0.0
+                    if settings.profile == "never"
+                    else _profile_seconds(per_run, settings, len(settings.modes))
+                )
+                if time.monotonic() - began + round_seconds[-1] + reserve > budget:
+                    notes.append(
+                        f"stopped after {round_no - 1} of {settings.rounds} rounds to stay within "
+                        f"--budget-minutes {settings.budget_minutes:g}"
+                    )
+                    print(f"  {notes[-1]}", flush=True)
+                    break
+            round_began = time.monotonic()
             for mode in settings.modes:
                 run_plans = plans | ({"probe": probe_plan} if probe_plan and round_no == 1 else {})
+                run_began = time.monotonic()
                 run = run_once(mode, round_no, template, workdir, run_plans, settings.extra_env)
+                outside = (
+                    time.monotonic() - run_began - run["elapsed_s"] - run["phases_s"].get("sampling probe", 0)
+                )
+                per_run.append((outside, run["elapsed_s"] / run["requests"]))
                 run["rates"] = bench_cost.measured_rates(run)
                 runs.append(run)
                 print(bench_report.run_line(run), flush=True)
+            round_seconds.append(time.monotonic() - round_began)
         summary = bench_report.summarize(runs, settings.modes)
         cost = bench_cost.estimate_all(summary, runs)
         profiles: dict[str, Any] = {}
         to_profile = bench_report.modes_over_goal(summary, GOAL_RATIO) if settings.profile == "auto" else []
         if settings.profile == "always":
             to_profile = [m for m in settings.modes if m != "off"]
+        if to_profile:
+            left = budget - (time.monotonic() - began)
+            needed = _profile_seconds(per_run, settings, len(to_profile) + 1)
+            if needed > left:
+                outside = statistics.median(p[0] for p in per_run) * (len(to_profile) + 1)
+                fits = int(settings.profile_requests * max(0.0, left - outside) / max(1.0, needed - outside))
+                if fits < 300:
+                    notes.append(f"no profile of {', '.join(to_profile)}: it would not fit the time budget")
+                    to_profile = []
+                else:
+                    notes.append(f"profiles cut to {fits} requests to fit the time budget")
+                    settings.profile_requests = fits
+                print(f"  {notes[-1]}", flush=True)
         if to_profile:
             profile_plans = dict(plans)
             profile_plans["measure"] = write_plan(
@@ -864,6 +919,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated": finished.isoformat(timespec="seconds"),
         "duration_s": round(time.monotonic() - began, 1),
         "command": command.strip(),
+        "notes": notes,
         "settings": {
             "modes": settings.modes,
             "requests": settings.requests,
