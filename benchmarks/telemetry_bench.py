@@ -562,9 +562,29 @@ def run_once(
     with running_shop(mode, directory, database, template.media, extra_env, profile_dir) as shop:
         phase("start")
         urls = {"api": shop.api_url, "inventory": _inventory_url(shop)}
+        warmup_started = time.time()
         run_loadgen(shop.api_url, plans["warmup"], directory / "warmup.json")
         wait_for_shipping(shop, urls)
         phase("warmup")
+        probe: dict[str, Any] | None = None
+        if "probe" in plans and mode != "off":
+            time.sleep(1.5)  # let the last batch of segments arrive
+            if trace_summary(shop, warmup_started, time.time(), sample=0).get("traces"):
+                # the share of requests traced at the estimate's request rate, measured rather than
+                # modelled (a reservoir per second makes it depend on the rate); before the measured
+                # phase, so that its traffic stays out of the measured counters
+                probe_started = time.time()
+                probe_result, _ = run_loadgen(
+                    shop.api_url, plans["probe"], directory / "probe.json", PROBE_RATE
+                )
+                probe = {
+                    "started": probe_started,
+                    "ended": time.time(),
+                    "requests": len(probe_result["records"]),
+                }
+                time.sleep(2)  # segments are sent in batches about once a second
+                wait_for_shipping(shop, urls)
+            phase("sampling probe")
         stats_reset = reset_endpoint_stats(shop)
         handles = {name: shop.psutil(name) for name in ("api", "inventory", "local-aws")}
         stdout_before = {name: (directory / f"{name}.log").stat().st_size for name in SERVICES}
@@ -587,19 +607,6 @@ def run_once(
         stdout_after = {name: (directory / f"{name}.log").stat().st_size for name in SERVICES}
         rss = {name: peak_rss_mb(handle) for name, handle in handles.items()}
         phase("measure")
-        probe: dict[str, Any] | None = None
-        traced: int | None = None
-        if "probe" in plans and mode != "off":
-            time.sleep(1.5)  # let the last batch of segments arrive
-            traced = trace_summary(shop, started, ended, sample=0).get("traces")
-        if "probe" in plans and mode != "off" and traced:
-            # the share of requests traced at the estimate's request rate, measured rather than
-            # modelled: a reservoir per second makes it depend on the rate
-            probe_started = time.time()
-            probe_result, _ = run_loadgen(shop.api_url, plans["probe"], directory / "probe.json", PROBE_RATE)
-            probe = {"started": probe_started, "ended": time.time(), "requests": len(probe_result["records"])}
-            time.sleep(2)  # segments are sent in batches about once a second
-            phase("sampling probe")
         shipper = wait_for_shipping(shop, urls)
         codes = shop.stop(SERVICES)  # a clean stop sends what the processes still hold
         phase("stop")
@@ -683,7 +690,7 @@ def parse_args(argv: list[str] | None) -> Settings:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--modes", default=",".join(telemetry_modes()), help="comma-separated; off first")
-    parser.add_argument("--requests", type=int, default=3000, help="measured requests per run")
+    parser.add_argument("--requests", type=int, default=2500, help="measured requests per run")
     parser.add_argument("--warmup", type=int, default=None, help="warm-up requests per run (default: 10%%)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of every mode")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight")
@@ -696,7 +703,7 @@ def parse_args(argv: list[str] | None) -> Settings:
         default="auto",
         help="profile a mode whose CPU or p99 ratio exceeds the goal (auto), every mode, or none",
     )
-    parser.add_argument("--profile-requests", type=int, default=1000, help="requests of a profiled run")
+    parser.add_argument("--profile-requests", type=int, default=800, help="requests of a profiled run")
     parser.add_argument(
         "--budget-minutes",
         type=float,
