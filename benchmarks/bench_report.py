@@ -75,6 +75,17 @@ def summarize(runs: list[dict[str, Any]], modes: list[str]) -> dict[str, Any]:
             )
             for key in RATIO_KEYS
         }
+    # each round's ratio to the off run next to it in time: what shared noise does to one round
+    for mode, data in out["modes"].items():
+        paired: dict[str, list[float]] = {key: [] for key in RATIO_KEYS}
+        for run in (r for r in runs if r["mode"] == mode):
+            partner = next((r for r in runs if r["mode"] == "off" and r["round"] == run["round"]), None)
+            for key, _, path, _ in METRICS:
+                if key in paired and partner is not None:
+                    value = bench_stats.ratio(dig(run, path), dig(partner, path))
+                    if value is not None:
+                        paired[key].append(value)
+        data["round_ratios"] = {key: bench_stats.median_spread(values) for key, values in paired.items()}
     return out
 
 
@@ -112,12 +123,14 @@ def run_line(run: dict[str, Any]) -> str:
     )
 
 
-def _ratio_text(value: float | None, goal: float | None = None) -> str:
+def _ratio_text(value: float | None, goal: float | None = None, rounds: dict[str, Any] | None = None) -> str:
     if value is None:
         return "n/a"
     text = f"x{value:.2f}"
     if goal is not None:
         text += " (ok)" if value <= goal else " (OVER the goal)"
+    if rounds and rounds.get("n", 0) > 1:
+        text += f" [rounds {rounds['min']:.2f}-{rounds['max']:.2f}]"
     return text
 
 
@@ -132,6 +145,7 @@ def text_report(results: dict[str, Any]) -> str:
             f"(median {others[len(others) // 2]:.0%}); it shares the cores with the shop, so spreads widen",
             "",
         ]
+    lines += [f"note: {note}" for note in results.get("notes", [])]
     header = f"{'':44}" + "".join(f"{m:>28}" for m in modes)
     lines.append(header)
     for key, label, _, unit in METRICS:
@@ -152,8 +166,10 @@ def text_report(results: dict[str, Any]) -> str:
         if mode == "off":
             continue
         r = summary["modes"][mode]["ratios"]
+        rr = summary["modes"][mode].get("round_ratios", {})
         lines.append(
-            f"{mode}: CPU per request {_ratio_text(r['cpu'], goal)}, p99 {_ratio_text(r['p99'], goal)}, "
+            f"{mode}: CPU per request {_ratio_text(r['cpu'], goal, rr.get('cpu'))}, "
+            f"p99 {_ratio_text(r['p99'], goal, rr.get('p99'))}, "
             f"p50 {_ratio_text(r['p50'])}, throughput {_ratio_text(r['throughput'])} of off; "
             f"estimated ${cost[mode]['total_usd']:,.2f} a month at 1M requests a day"
         )
@@ -245,9 +261,13 @@ def markdown(results: dict[str, Any], image_prefix: str = "img/") -> str:
         cells = []
         for m in modes:
             value = data[m]["ratios"][key]
-            mark = ""
+            notes = []
             if key in ("cpu", "p99") and m != "off" and value is not None:
-                mark = " (goal met)" if value <= goal else " **(over the goal)**"
+                notes.append("goal met" if value <= goal else "**over the goal**")
+            rounds = data[m].get("round_ratios", {}).get(key)
+            if m != "off" and rounds and rounds["n"] > 1:
+                notes.append(f"rounds {rounds['min']:.2f}{DASH}{rounds['max']:.2f}")
+            mark = f" ({'; '.join(notes)})" if notes else ""
             cells.append(("n/a" if value is None else f"{TIMES}{value:.2f}") + mark)
         ratio_rows.append((label, cells))
     ratio_rows.append(
@@ -319,7 +339,9 @@ def markdown(results: dict[str, Any], image_prefix: str = "img/") -> str:
         f"at the start). Each mode ran {settings['rounds']} interleaved round(s) of {settings['requests']:,} "
         f"requests after {settings['warmup']:,} of warm-up, {settings['concurrency']} at a time; the mix is "
         f"{mix}, plus the cart creations the carts need (seed {settings['seed']}). Figures are medians "
-        "across rounds with the lowest and highest round in brackets." + load_note,
+        "across rounds with the lowest and highest round in brackets."
+        + load_note
+        + "".join(f" Note: {note}." for note in results.get("notes", [])),
         "",
         f"**Ratios to `off`** (goal: CPU per request and p99 at most {TIMES}{goal:.2f})",
         "",

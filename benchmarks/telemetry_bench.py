@@ -562,9 +562,29 @@ def run_once(
     with running_shop(mode, directory, database, template.media, extra_env, profile_dir) as shop:
         phase("start")
         urls = {"api": shop.api_url, "inventory": _inventory_url(shop)}
+        warmup_started = time.time()
         run_loadgen(shop.api_url, plans["warmup"], directory / "warmup.json")
         wait_for_shipping(shop, urls)
         phase("warmup")
+        probe: dict[str, Any] | None = None
+        if "probe" in plans and mode != "off":
+            time.sleep(1.5)  # let the last batch of segments arrive
+            if trace_summary(shop, warmup_started, time.time(), sample=0).get("traces"):
+                # the share of requests traced at the estimate's request rate, measured rather than
+                # modelled (a reservoir per second makes it depend on the rate); before the measured
+                # phase, so that its traffic stays out of the measured counters
+                probe_started = time.time()
+                probe_result, _ = run_loadgen(
+                    shop.api_url, plans["probe"], directory / "probe.json", PROBE_RATE
+                )
+                probe = {
+                    "started": probe_started,
+                    "ended": time.time(),
+                    "requests": len(probe_result["records"]),
+                }
+                time.sleep(2)  # segments are sent in batches about once a second
+                wait_for_shipping(shop, urls)
+            phase("sampling probe")
         stats_reset = reset_endpoint_stats(shop)
         handles = {name: shop.psutil(name) for name in ("api", "inventory", "local-aws")}
         stdout_before = {name: (directory / f"{name}.log").stat().st_size for name in SERVICES}
@@ -587,19 +607,6 @@ def run_once(
         stdout_after = {name: (directory / f"{name}.log").stat().st_size for name in SERVICES}
         rss = {name: peak_rss_mb(handle) for name, handle in handles.items()}
         phase("measure")
-        probe: dict[str, Any] | None = None
-        traced: int | None = None
-        if "probe" in plans and mode != "off":
-            time.sleep(1.5)  # let the last batch of segments arrive
-            traced = trace_summary(shop, started, ended, sample=0).get("traces")
-        if "probe" in plans and mode != "off" and traced:
-            # the share of requests traced at the estimate's request rate, measured rather than
-            # modelled: a reservoir per second makes it depend on the rate
-            probe_started = time.time()
-            probe_result, _ = run_loadgen(shop.api_url, plans["probe"], directory / "probe.json", PROBE_RATE)
-            probe = {"started": probe_started, "ended": time.time(), "requests": len(probe_result["records"])}
-            time.sleep(2)  # segments are sent in batches about once a second
-            phase("sampling probe")
         shipper = wait_for_shipping(shop, urls)
         codes = shop.stop(SERVICES)  # a clean stop sends what the processes still hold
         phase("stop")
@@ -673,6 +680,7 @@ class Settings:
     profile_requests: int
     extra_env: dict[str, str]
     probe_seconds: int = 0
+    budget_minutes: float = 14.0
     from_results: Path | None = None
 
 
@@ -682,7 +690,7 @@ def parse_args(argv: list[str] | None) -> Settings:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--modes", default=",".join(telemetry_modes()), help="comma-separated; off first")
-    parser.add_argument("--requests", type=int, default=3000, help="measured requests per run")
+    parser.add_argument("--requests", type=int, default=2500, help="measured requests per run")
     parser.add_argument("--warmup", type=int, default=None, help="warm-up requests per run (default: 10%%)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of every mode")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight")
@@ -695,7 +703,13 @@ def parse_args(argv: list[str] | None) -> Settings:
         default="auto",
         help="profile a mode whose CPU or p99 ratio exceeds the goal (auto), every mode, or none",
     )
-    parser.add_argument("--profile-requests", type=int, default=1500, help="requests of a profiled run")
+    parser.add_argument("--profile-requests", type=int, default=800, help="requests of a profiled run")
+    parser.add_argument(
+        "--budget-minutes",
+        type=float,
+        default=14.0,
+        help="stop adding rounds (and shorten or skip profiles) to finish within this",
+    )
     parser.add_argument(
         "--probe-seconds",
         type=int,
@@ -742,6 +756,7 @@ def parse_args(argv: list[str] | None) -> Settings:
         profile_requests=args.profile_requests,
         extra_env=extra,
         probe_seconds=args.probe_seconds,
+        budget_minutes=args.budget_minutes,
         from_results=args.from_results,
     )
 
@@ -763,6 +778,15 @@ def _cpu_model() -> str:
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     return platform.processor() or "unknown"
+
+
+def _profile_seconds(per_run: list[tuple[float, float]], settings: Settings, runs: int) -> float:
+    """What ``runs`` profiled runs will take: the profiler slows the services about fourfold."""
+    if not per_run:
+        return 0.0
+    outside = statistics.median(p[0] for p in per_run)
+    per_request = statistics.median(p[1] for p in per_run)
+    return runs * (outside + 4 * per_request * settings.profile_requests)
 
 
 def write_plan(path: Path, plan: list[list[bench_loadgen.Step]]) -> Path:
@@ -828,19 +852,57 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )
         runs: list[dict[str, Any]] = []
+        notes: list[str] = []
+        budget = settings.budget_minutes * 60
+        round_seconds: list[float] = []
+        per_run: list[tuple[float, float]] = []  # (seconds outside the measured phase, seconds a request)
         for round_no in range(1, settings.rounds + 1):
+            if round_seconds:
+                # keep the whole bench within its budget: a round, and profiles if they may be needed
+                reserve = (
+                    0.0
+                    if settings.profile == "never"
+                    else _profile_seconds(per_run, settings, len(settings.modes))
+                )
+                if time.monotonic() - began + round_seconds[-1] + reserve > budget:
+                    notes.append(
+                        f"stopped after {round_no - 1} of {settings.rounds} rounds to stay within "
+                        f"--budget-minutes {settings.budget_minutes:g}"
+                    )
+                    print(f"  {notes[-1]}", flush=True)
+                    break
+            round_began = time.monotonic()
             for mode in settings.modes:
                 run_plans = plans | ({"probe": probe_plan} if probe_plan and round_no == 1 else {})
+                run_began = time.monotonic()
                 run = run_once(mode, round_no, template, workdir, run_plans, settings.extra_env)
+                outside = (
+                    time.monotonic() - run_began - run["elapsed_s"] - run["phases_s"].get("sampling probe", 0)
+                )
+                per_run.append((outside, run["elapsed_s"] / run["requests"]))
                 run["rates"] = bench_cost.measured_rates(run)
                 runs.append(run)
                 print(bench_report.run_line(run), flush=True)
+            round_seconds.append(time.monotonic() - round_began)
         summary = bench_report.summarize(runs, settings.modes)
         cost = bench_cost.estimate_all(summary, runs)
         profiles: dict[str, Any] = {}
         to_profile = bench_report.modes_over_goal(summary, GOAL_RATIO) if settings.profile == "auto" else []
         if settings.profile == "always":
             to_profile = [m for m in settings.modes if m != "off"]
+        if to_profile:
+            left = budget - (time.monotonic() - began)
+            needed = _profile_seconds(per_run, settings, len(to_profile) + 1)
+            if needed > left:
+                outside = statistics.median(p[0] for p in per_run) * (len(to_profile) + 1)
+                fits = int(settings.profile_requests * max(0.0, left - outside) / max(1.0, needed - outside))
+                if fits < 300:
+                    notes.append(f"no profile of {', '.join(to_profile)}: it would not fit the time budget")
+                    to_profile = []
+                else:
+                    notes.append(f"profiles cut to {fits} requests to fit the time budget")
+                    settings.profile_requests = fits
+                print(f"  {notes[-1]}", flush=True)
         if to_profile:
             profile_plans = dict(plans)
             profile_plans["measure"] = write_plan(
@@ -864,6 +926,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated": finished.isoformat(timespec="seconds"),
         "duration_s": round(time.monotonic() - began, 1),
         "command": command.strip(),
+        "notes": notes,
         "settings": {
             "modes": settings.modes,
             "requests": settings.requests,
