@@ -33,12 +33,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_ready(base: str, seconds: float = 120) -> None:
-    """Poll (bounded) until the api says it is ready: both services up, database reachable."""
+def wait_ready(base: str, seconds: float = 120, path: str = "/api/health/ready") -> None:
+    """Poll (bounded) until the service says it is ready (the api: both services up, database
+    reachable)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/api/health/ready", timeout=2).status_code == 200:
+            if httpx.get(f"{base}{path}", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass

@@ -10,7 +10,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from o11yshop import __version__
+from o11yshop import __version__, telemetry
 from o11yshop.http.middleware import RequestContextMiddleware, TraceMiddleware
 from o11yshop.http.problems import install_problem_handlers
 from o11yshop.telemetry import metrics
@@ -24,7 +24,8 @@ def operation_id(route: APIRoute) -> str:
 
 
 def with_loop_watch(lifespan: Lifespan | None) -> Lifespan:
-    """Wrap an app's lifespan so that, while telemetry records, event-loop lag is measured."""
+    """Wrap an app's lifespan so that, while telemetry records, event-loop lag is measured, and
+    telemetry is flushed when the app stops."""
 
     @contextlib.asynccontextmanager
     async def wrapped(app: FastAPI) -> AsyncIterator[None]:
@@ -40,6 +41,9 @@ def with_loop_watch(lifespan: Lifespan | None) -> Lifespan:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await watcher
+            # here, not after uvicorn.run returns: uvicorn re-raises SIGTERM once it has shut
+            # down, so code after it never runs and the last second of telemetry was lost
+            await asyncio.to_thread(telemetry.shutdown)
 
     return wrapped
 

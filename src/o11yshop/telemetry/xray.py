@@ -257,7 +257,7 @@ class XRayTracer:
 
     @contextlib.contextmanager
     def span(self, name: str, annotations: Mapping[str, AnnotationValue]) -> Iterator[Span]:
-        if not _entities.get():
+        if not _recording():
             yield NO_SPAN
             return
         subsegment = self.recorder.begin_subsegment(segment_name(name), "local")
@@ -314,7 +314,7 @@ class XRayTracer:
         def before(
             _conn: Connection, _cur: Any, statement: str, _args: Any, context: ExecutionContext, _many: bool
         ) -> None:
-            if not _entities.get():
+            if not _recording():
                 return
             subsegment = recorder.begin_subsegment(name, "remote")
             if subsegment is not None:
@@ -356,6 +356,13 @@ class XRayTracer:
             self.shipper.close(timeout)
 
 
+def _recording() -> bool:
+    """A sampled request is open: worth a subsegment. Unsampled requests skip the SDK entirely
+    (its dummy subsegments cost about as much as real ones, for nothing)."""
+    entities = _entities.get()
+    return bool(entities) and bool(entities[0].sampled)
+
+
 def _trace_boto3_calls_of_requests() -> None:
     """The SDK's botocore patch, applied only while a request is traced: the telemetry's own calls
     (PutLogEvents, PutTraceSegments, from background threads) must not be traced, or each would log
@@ -371,7 +378,7 @@ def _trace_boto3_calls_of_requests() -> None:
 
     def only_in_requests(recording: Callable[..., Any]) -> Callable[..., Any]:
         def call(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
-            if not _entities.get():
+            if not _recording():
                 return wrapped(*args, **kwargs)
             return recording(wrapped, instance, args, kwargs)
 
@@ -394,7 +401,10 @@ class _TracedTransport:
         self.peer = peer
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if not _entities.get():
+        entities = _entities.get()
+        if not entities or not entities[0].sampled:
+            if entities:  # not recorded, but the inventory's lines still carry the trace ID
+                request.headers[TRACE_HEADER] = f"Root={entities[0].trace_id};Sampled=0"
             response: httpx.Response = self.inner.handle_request(request)
             return response
         with self.recorder.in_subsegment(self.peer, namespace="remote") as subsegment:
