@@ -295,23 +295,18 @@ def test_no_secret_or_personal_value_reaches_a_segment(observed_shop):
     assert "t***@example.com" in everything  # the search URL kept, the address masked
 
 
-# `o11yshop trace` and docs/observability-aws.md belong to aws mode: run against its stack only
+# docs/observability-aws.md belongs to aws mode: run against its stack only
 AWS_MODE_ONLY = pytest.mark.parametrize("observed_shop", ["aws"], indirect=True)
 
 
-@AWS_MODE_ONLY
 def test_the_trace_command_prints_the_waterfall_with_its_log_lines(observed_shop):
     with observed_shop.client() as shop:
         placed = checkout(shop, new_cart(shop, (6, 1)))
     assert placed.status_code == 201, placed.text
     trace_id = root_of(placed)
     documents(observed_shop, trace_id, {"api", "inventory"})
-    wait_for(observed_shop.logs, "/o11yshop/development/inventory", f'{{ $.trace_id = "{trace_id}" }}', 2)
-    wait_for(
-        observed_shop.logs,
-        "/o11yshop/development/api",
-        f'{{ $.message = "order placed" && $.trace_id = "{trace_id}" }}',
-    )
+    observed_shop.lines("inventory", 2, trace_id=trace_id)
+    observed_shop.lines("api", trace_id=trace_id, message="order placed")
 
     shown = subprocess.run(
         [*CLI, "trace", trace_id],

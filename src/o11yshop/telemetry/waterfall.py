@@ -164,7 +164,8 @@ def fetch(
         while True:
             kwargs: dict[str, Any] = {
                 "logGroupName": group,
-                "filterPattern": f'{{ $.trace_id = "{trace_id}" }}',
+                # aws mode's lines carry it at the top; otel mode's records as an attribute
+                "filterPattern": f'{{ $.trace_id = "{trace_id}" || $.attributes.trace_id = "{trace_id}" }}',
             }
             if token:
                 kwargs["nextToken"] = token
@@ -178,8 +179,16 @@ def fetch(
                 except ValueError:
                     continue
                 if isinstance(line, dict) and "_aws" not in line:
-                    lines.append(line)
+                    lines.append(as_line(line))
             token = page.get("nextToken")
             if not token:
                 break
     return documents, lines
+
+
+def as_line(event: dict[str, Any]) -> dict[str, Any]:
+    """A log line's fields from an event of either mode (otel mode's records keep them under
+    ``attributes``, the message as ``body`` and the level as ``severityText``)."""
+    if "attributes" not in event or "body" not in event:
+        return event
+    return {**event["attributes"], "message": event["body"], "level": event.get("severityText", "?")}
