@@ -86,26 +86,38 @@ def log_group(service: str) -> str:
     return f"/o11yshop/development/{service}"
 
 
-def start_shop(tmp: Path, mode: str) -> tuple[Shop, subprocess.Popen[str]]:
+def seeded_shop_env(tmp: Path, mode: str, aws_port: int, **extra: str) -> tuple[dict[str, str], str]:
+    """The environment of a shop in ``mode`` on its own ports and a migrated, seeded SQLite file in
+    ``tmp``, sending telemetry to the endpoint on ``aws_port``; and the api's base URL."""
     env = os.environ | {
         "O11YSHOP_DATABASE_URL": f"sqlite:///{tmp / 'shop.db'}",
         "O11YSHOP_MEDIA_DIR": str(tmp / "media"),
         "O11YSHOP_API_PORT": str(free_port()),
         "O11YSHOP_INVENTORY_PORT": str(free_port()),
-        "O11YSHOP_LOCAL_AWS_PORT": (aws_port := str(free_port())),
-        "O11YSHOP_AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
-        "O11YSHOP_XRAY_DAEMON_PORT": "0",  # leave port 2000 to a test of its own
-        "O11YSHOP_LOCAL_AWS_STATE_DIR": str(tmp / "aws"),
         "O11YSHOP_TELEMETRY": mode,
+        "O11YSHOP_AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
         "O11YSHOP_METRICS_INTERVAL_SECONDS": "1",
         "O11YSHOP_ENV": "development",
-        "O11YSHOP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        **extra,
     }
     for step in (["migrate"], ["seed"]):
         subprocess.run([*CLI, *step], env=env, check=True, capture_output=True, timeout=300)
+    return env, f"http://127.0.0.1:{env['O11YSHOP_API_PORT']}"
+
+
+def start_shop(tmp: Path, mode: str) -> tuple[Shop, subprocess.Popen[str]]:
+    aws_port = free_port()
+    env, base = seeded_shop_env(
+        tmp,
+        mode,
+        aws_port,
+        O11YSHOP_LOCAL_AWS_PORT=str(aws_port),
+        O11YSHOP_XRAY_DAEMON_PORT="0",  # leave port 2000 to a test of its own
+        O11YSHOP_LOCAL_AWS_STATE_DIR=str(tmp / "aws"),
+        O11YSHOP_ADMIN_PASSWORD=ADMIN_PASSWORD,
+    )
     output = tmp / "up.log"
     up = subprocess.Popen([*CLI, "up"], env=env, stdout=output.open("w"), stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{env['O11YSHOP_API_PORT']}"
     wait_ready(base)
     logs, cloudwatch, xray = (
         boto3.client(

@@ -41,7 +41,7 @@ from o11yshop.config import Settings
 from o11yshop.http.app import new_app
 from o11yshop.localaws.server import running_endpoint
 from o11yshop.telemetry import tracing
-from o11yshop.telemetry.otel import export, sampling
+from o11yshop.telemetry.otel import export
 from o11yshop.telemetry.otel.export import Counts, ShippingSpanExporter, otlp_url, span_attributes
 from o11yshop.telemetry.otel.logs import CloudWatchLogRecordExporter, LogRecords, ensure_log_stream
 from o11yshop.telemetry.otel.propagation import ContinuingIdGenerator, propagator, xray_trace_id
@@ -249,12 +249,14 @@ def test_nothing_outside_a_request_starts_a_trace():
     assert otel.ids() is None
 
 
-def test_the_policy_is_aws_mode_s():
-    from o11yshop.telemetry import xray
-
-    assert sampling.ALWAYS_TRACED == xray.ALWAYS_TRACED
-    for path in ("/api/products", "/api/health", "/api/health/ready", "/", "/media/x.png", "/api/"):
-        assert sampling.traced_path(path) == xray.traced_path(path), path
+def test_the_shared_policy_traces_only_the_api_and_not_its_health_checks():
+    traced = {
+        p
+        for p in ("/api/products", "/api/health", "/api/health/ready", "/", "/media/x.png", "/api/")
+        if tracing.traced_path(p)
+    }
+    assert traced == {"/api/products", "/api/"}
+    assert ("POST", "/api/checkout") in tracing.ALWAYS_TRACED
 
 
 # -- what leaves the process --------------------------------------------------------------------------

@@ -10,7 +10,6 @@ behind it wait, within the queue's bound."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import httpx
 from o11yshop.localaws.server import running_endpoint
 
 from conftest import free_port
-from telemetry_shop import wait_ready
+from telemetry_shop import seeded_shop_env, wait_ready
 
 CLI = [sys.executable, "-m", "o11yshop.cli"]
 OUTAGE_SECONDS = 10
@@ -55,19 +54,7 @@ def settled(base: str, seconds: float = 90) -> dict:
 def test_a_late_endpoint_and_an_outage_cost_no_request_and_no_uncounted_record(tmp_path):
     aws_port = free_port()
     state = tmp_path / "aws"
-    env = os.environ | {
-        "O11YSHOP_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}",
-        "O11YSHOP_MEDIA_DIR": str(tmp_path / "media"),
-        "O11YSHOP_API_PORT": str(free_port()),
-        "O11YSHOP_INVENTORY_PORT": str(free_port()),
-        "O11YSHOP_TELEMETRY": "otel",
-        "O11YSHOP_AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
-        "O11YSHOP_METRICS_INTERVAL_SECONDS": "1",
-        "O11YSHOP_ENV": "development",
-    }
-    for step in (["migrate"], ["seed"]):
-        subprocess.run([*CLI, *step], env=env, check=True, capture_output=True, timeout=300)
-    base = f"http://127.0.0.1:{env['O11YSHOP_API_PORT']}"
+    env, base = seeded_shop_env(tmp_path, "otel", aws_port)
     answers: list[tuple[int, float]] = []
     stop_traffic = threading.Event()
 

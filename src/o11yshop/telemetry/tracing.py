@@ -34,6 +34,16 @@ if TYPE_CHECKING:
 
 AnnotationValue = str | int | float | bool
 # the fields ``telemetry.bind`` also puts on the trace as annotations (indexed, filterable in X-Ray)
+# the sampling policy both providers apply before any rule: checkouts always (so every failed
+# checkout has a trace), health checks and everything outside the API never
+ALWAYS_TRACED = frozenset({("POST", "/api/checkout")})
+
+
+def traced_path(path: str) -> bool:
+    """Only the API is traced, and not its health checks (probes would drown the traces)."""
+    return path.startswith("/api/") and not path.startswith("/api/health")
+
+
 ANNOTATED_FIELDS = ("request_id", "admin_user", "cart_id", "order_number", "product_id", "category")
 
 

@@ -46,7 +46,7 @@ from starlette.datastructures import MutableHeaders
 
 from o11yshop.telemetry.redaction import redact_trace_document
 from o11yshop.telemetry.shipping import RETRYABLE, BackgroundShipper, Outcome, error_code
-from o11yshop.telemetry.tracing import NO_SPAN, AnnotationValue, Span, TraceIds
+from o11yshop.telemetry.tracing import ALWAYS_TRACED, NO_SPAN, AnnotationValue, Span, TraceIds, traced_path
 
 if TYPE_CHECKING:
     import httpx
@@ -59,7 +59,6 @@ if TYPE_CHECKING:
 TRACE_HEADER = "x-amzn-trace-id"
 MAX_SEGMENTS_PER_CALL = 50  # what the X-Ray daemon sends per PutTraceSegments call
 MAX_DOCUMENT_BYTES = 64 * 1024  # X-Ray's segment document quota
-ALWAYS_TRACED = {("POST", "/api/checkout")}
 _NAME_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _.:/%&#=+\\-@")
 
 _VALID_ROOT = re.compile(r"^1-[0-9a-f]{8}-[0-9a-f]{24}$")
@@ -67,11 +66,6 @@ _VALID_PARENT = re.compile(r"^[0-9a-f]{16}$")
 _TRACEPARENT = re.compile(r"^00-(?P<trace>[0-9a-f]{32})-(?P<span>[0-9a-f]{16})-(?P<flags>[0-9a-f]{2})$")
 
 _entities: ContextVar[tuple[Any, ...]] = ContextVar("o11yshop_xray_entities", default=())
-
-
-def traced_path(path: str) -> bool:
-    """Only the API is traced, and not its health checks (probes would drown the traces)."""
-    return path.startswith("/api/") and not path.startswith("/api/health")
 
 
 def segment_name(text: str) -> str:

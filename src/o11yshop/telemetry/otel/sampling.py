@@ -39,6 +39,7 @@ from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
 from opentelemetry.trace import Link, SpanKind
 
 from o11yshop.telemetry.otel.propagation import UNDECIDED, continued_in
+from o11yshop.telemetry.tracing import ALWAYS_TRACED
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.resources import Resource
@@ -47,15 +48,8 @@ if TYPE_CHECKING:
 
     from o11yshop.config import Settings
 
-# the same as aws mode's (xray.ALWAYS_TRACED; a test keeps them equal)
-ALWAYS_TRACED = {("POST", "/api/checkout")}
 DEFAULT_PROXY = "http://127.0.0.1:2000"  # where ADOT looks for the daemon or the collector's awsproxy
 RULES_POLLING_SECONDS = 300
-
-
-def traced_path(path: str) -> bool:
-    """Only the API is traced, and not its health checks (the same rule as ``xray.traced_path``)."""
-    return path.startswith("/api/") and not path.startswith("/api/health")
 
 
 def _request_of(attributes: Mapping[str, Any]) -> tuple[str, str]:

@@ -37,8 +37,7 @@ from starlette.datastructures import MutableHeaders
 from o11yshop import __version__
 from o11yshop.telemetry.otel.export import Counts
 from o11yshop.telemetry.otel.propagation import xray_trace_id
-from o11yshop.telemetry.otel.sampling import traced_path
-from o11yshop.telemetry.tracing import NO_SPAN, AnnotationValue, Span, TraceIds
+from o11yshop.telemetry.tracing import NO_SPAN, AnnotationValue, Span, TraceIds, traced_path
 
 if TYPE_CHECKING:
     import httpx
