@@ -132,6 +132,20 @@ def start_shop(tmp: Path, mode: str) -> tuple[Shop, subprocess.Popen[str]]:
     return Shop(mode, base, env, logs, cloudwatch, xray, output), up
 
 
+def count_events(logs: Any, group: str, stream: str) -> int:
+    """How many events one log stream holds (GetLogEvents, paged from the head)."""
+    total, token = 0, None
+    while True:
+        kwargs = {"logGroupName": group, "logStreamName": stream, "startFromHead": True}
+        if token:
+            kwargs["nextToken"] = token
+        page = logs.get_log_events(**kwargs)
+        total += len(page["events"])
+        if not page["events"] or page["nextForwardToken"] == token:
+            return total
+        token = page["nextForwardToken"]
+
+
 def events(logs: Any, group: str, pattern: str = "") -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     token = None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import threading
 import time
 
@@ -22,23 +21,9 @@ import httpx
 from o11yshop.localaws.server import running_endpoint
 
 from conftest import free_port
-from telemetry_shop import seeded_shop_env, wait_ready
+from telemetry_shop import CLI, count_events, seeded_shop_env, wait_ready
 
-CLI = [sys.executable, "-m", "o11yshop.cli"]
 OUTAGE_SECONDS = 10
-
-
-def count_events(logs, group: str, stream: str) -> int:
-    total, token = 0, None
-    while True:
-        kwargs = {"logGroupName": group, "logStreamName": stream, "startFromHead": True}
-        if token:
-            kwargs["nextToken"] = token
-        page = logs.get_log_events(**kwargs)
-        total += len(page["events"])
-        if not page["events"] or page["nextForwardToken"] == token:
-            return total
-        token = page["nextForwardToken"]
 
 
 def settled(base: str, seconds: float = 90) -> tuple[dict, int]:

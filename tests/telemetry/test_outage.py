@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import threading
 import time
 
@@ -15,23 +14,9 @@ import httpx
 from o11yshop.localaws.server import running_endpoint
 
 from conftest import free_port
-from telemetry_shop import seeded_shop_env, wait_ready
+from telemetry_shop import CLI, count_events, seeded_shop_env, wait_ready
 
-CLI = [sys.executable, "-m", "o11yshop.cli"]
 OUTAGE_SECONDS = 60
-
-
-def count_events(logs, group: str, stream: str) -> int:
-    total, token = 0, None
-    while True:
-        kwargs = {"logGroupName": group, "logStreamName": stream, "startFromHead": True}
-        if token:
-            kwargs["nextToken"] = token
-        page = logs.get_log_events(**kwargs)
-        total += len(page["events"])
-        if not page["events"] or page["nextForwardToken"] == token:
-            return total
-        token = page["nextForwardToken"]
 
 
 def test_a_60_second_outage_costs_no_request_and_no_uncounted_line(tmp_path):

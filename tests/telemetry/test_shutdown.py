@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import uuid
 
 import boto3
@@ -17,7 +16,7 @@ import httpx
 from o11yshop.localaws.server import running_endpoint
 
 from conftest import free_port
-from telemetry_shop import wait_ready
+from telemetry_shop import CLI, wait_ready
 
 
 def test_sigterm_flushes_the_last_lines_and_metrics(tmp_path):
@@ -31,10 +30,9 @@ def test_sigterm_flushes_the_last_lines_and_metrics(tmp_path):
             "O11YSHOP_METRICS_INTERVAL_SECONDS": "60",  # only the shutdown flush can send them
             "O11YSHOP_ENV": "development",
         }
-        cli = [sys.executable, "-m", "o11yshop.cli"]
-        subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
+        subprocess.run([*CLI, "migrate"], env=env, check=True, capture_output=True)
         inventory = subprocess.Popen(
-            [*cli, "serve", "inventory"],
+            [*CLI, "serve", "inventory"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -23,9 +23,8 @@ import httpx
 import pytest
 
 from conftest import SHIPPING, checkout, new_cart
-from telemetry_shop import Shop, log_group, segments_sent, wait_for
+from telemetry_shop import CLI, Shop, log_group, segments_sent, wait_for
 
-CLI = [sys.executable, "-m", "o11yshop.cli"]
 TRACE_ID = re.compile(r"^1-[0-9a-f]{8}-[0-9a-f]{24}$")
 
 
